@@ -1,0 +1,97 @@
+package cpu
+
+import (
+	"runtime"
+	"sync"
+)
+
+// op names an elementwise pass that the pool runs over row ranges.
+type op uint8
+
+const (
+	opTanh  op = iota // dst = tanh(src)
+	opEuler           // x += k(−x + field + bias)
+)
+
+// job is one row range of one elementwise pass. It is sent by value, so a
+// pass allocates nothing.
+type job struct {
+	op             op
+	lo, hi         int // element range
+	cols           int
+	dst, src, bias []float32
+	k              float32
+}
+
+func (j *job) run() {
+	switch j.op {
+	case opTanh:
+		for i := j.lo; i < j.hi; i++ {
+			j.dst[i] = Tanh32(j.src[i])
+		}
+	case opEuler:
+		x, f, k := j.dst, j.src, j.k
+		if j.bias == nil {
+			for i := j.lo; i < j.hi; i++ {
+				x[i] += k * (f[i] - x[i])
+			}
+			return
+		}
+		for r := j.lo; r < j.hi; r += j.cols { // lo, hi are row-aligned
+			xr, fr := x[r:r+j.cols], f[r:r+j.cols]
+			for c, bc := range j.bias {
+				xr[c] += k * (fr[c] + bc - xr[c])
+			}
+		}
+	}
+}
+
+// pool is a fixed set of worker goroutines for elementwise passes.
+type pool struct {
+	workers int
+	jobs    chan job
+	wg      sync.WaitGroup
+}
+
+// minChunk is the fewest elements worth handing to another goroutine.
+const minChunk = 16384
+
+func newPool(workers int) *pool {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	p := &pool{workers: workers, jobs: make(chan job, workers)}
+	for w := 1; w < workers; w++ { // the caller is the last worker
+		go func() {
+			for j := range p.jobs {
+				j.run()
+				p.wg.Done()
+			}
+		}()
+	}
+	return p
+}
+
+// run splits the rows×j.cols elements into row-aligned chunks and runs them
+// on the pool, the last chunk on the calling goroutine.
+func (p *pool) run(j job, rows int) {
+	n := rows * j.cols
+	parts := min(p.workers, rows)
+	if n/minChunk < parts {
+		parts = max(1, n/minChunk)
+	}
+	chunk := (rows + parts - 1) / parts * j.cols
+	parts = (n + chunk - 1) / chunk
+	p.wg.Add(parts - 1)
+	for w := 0; w < parts; w++ {
+		j.lo, j.hi = w*chunk, min(n, (w+1)*chunk)
+		if w == parts-1 {
+			j.run()
+		} else {
+			p.jobs <- j
+		}
+	}
+	p.wg.Wait()
+}
+
+func (p *pool) close() { close(p.jobs) }

@@ -1,0 +1,142 @@
+package chaoslib
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckpointRoundTrip: save then load gives the same config, step, RNG
+// state and every array bit for bit.
+func TestCheckpointRoundTrip(t *testing.T) {
+	for _, arch := range Archs() {
+		tr := mustTrainer(t, toyConfig(arch))
+		if err := tr.Train(nil); err != nil {
+			t.Fatal(err)
+		}
+		ck := tr.Checkpoint()
+		ck.Extra = map[string]any{"note": "hello"}
+		path := filepath.Join(t.TempDir(), "ck.npz")
+		if err := ck.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		got, err := LoadCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Step != ck.Step || !bytes.Equal(got.RNG, ck.RNG) || !paramsEqual(got.Params, ck.Params) ||
+			got.Config.Model != arch || got.Extra["note"] != "hello" {
+			t.Fatalf("%s: round trip changed the checkpoint", arch)
+		}
+		m, err := got.Model(newCPU(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !paramsEqual(m.Params(), ck.Params) {
+			t.Fatalf("%s: rebuilt model differs", arch)
+		}
+	}
+}
+
+// TestResumeBitIdentical: N steps in one go equal k steps, save, load, and
+// N − k more, for every architecture.
+func TestResumeBitIdentical(t *testing.T) {
+	for _, arch := range Archs() {
+		cfg := toyConfig(arch)
+		cfg.Steps = 6
+		whole := mustTrainer(t, cfg)
+		if err := whole.Train(nil); err != nil {
+			t.Fatal(err)
+		}
+		part := mustTrainer(t, cfg)
+		for range 2 {
+			if _, err := part.TrainStep(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(t.TempDir(), "ck.npz")
+		if err := part.Checkpoint().Save(path); err != nil {
+			t.Fatal(err)
+		}
+		ck, err := LoadCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resumed, err := ck.Resume(newCPU(t), toyData(64, cfg.N, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := resumed.Train(nil); err != nil {
+			t.Fatal(err)
+		}
+		if resumed.Step != 6 || !paramsEqual(whole.M.Params(), resumed.M.Params()) {
+			t.Fatalf("%s: resumed run differs from the run in one go", arch)
+		}
+	}
+}
+
+// TestCheckpointDamage: truncation, a flipped byte, a foreign zip and a
+// non-zip file each give a clear error.
+func TestCheckpointDamage(t *testing.T) {
+	tr := mustTrainer(t, toyConfig(Restricted))
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ck.npz")
+	if err := tr.Checkpoint().Save(path); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(path)
+	flipped := append([]byte(nil), good...)
+	flipped[len(flipped)/3] ^= 0xff
+	cases := map[string][]byte{
+		"truncated": good[:len(good)/2],
+		"flipped":   flipped,
+		"not a zip": []byte("hello, world"),
+		"empty":     nil,
+	}
+	for name, raw := range cases {
+		p := filepath.Join(dir, name+".npz")
+		os.WriteFile(p, raw, 0o644)
+		_, err := LoadCheckpoint(p)
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: error %q does not name the file", name, err)
+		}
+		t.Logf("%s: %v", name, err)
+	}
+	if _, err := LoadCheckpoint(filepath.Join(dir, "missing.npz")); err == nil {
+		t.Error("missing file: no error")
+	}
+}
+
+// TestNpyHeader: the header is 64-byte aligned and names the shape.
+func TestNpyHeader(t *testing.T) {
+	h := npyHeader(784, 500)
+	if len(h)%64 != 0 || !bytes.HasPrefix(h, []byte("\x93NUMPY\x01\x00")) || !bytes.Contains(h, []byte("(784, 500)")) || h[len(h)-1] != '\n' {
+		t.Fatalf("bad header %q", h)
+	}
+}
+
+// FuzzParseCheckpoint: the reader never panics, whatever the bytes.
+func FuzzParseCheckpoint(f *testing.F) {
+	tr := mustTrainer(f, toyConfig(Unrestricted))
+	var buf bytes.Buffer
+	path := filepath.Join(f.TempDir(), "seed.npz")
+	if err := tr.Checkpoint().Save(path); err != nil {
+		f.Fatal(err)
+	}
+	good, _ := os.ReadFile(path)
+	buf.Write(good)
+	f.Add(buf.Bytes())
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		ck, err := ParseCheckpoint(raw)
+		if err == nil && ck == nil {
+			t.Fatal("nil checkpoint without error")
+		}
+	})
+}

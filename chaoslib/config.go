@@ -1,0 +1,165 @@
+// Package chaoslib implements the chaotic recurrent generative networks of
+// Fournier & Urbani, "Generative modeling through internal high-dimensional
+// chaotic activity" (2024): three architectures built from layers and
+// connections, their free and clamped dynamics, contrastive Hebbian learning,
+// sampling and checkpoints. The equations are restored in shared/PAPER.md.
+//
+// Every layer obeys τ dx/dt = −x + Σ_conn (W + J) φ(x_other) + bias, with
+// φ = tanh, J fixed random and asymmetric (gain g), and W, bias trained.
+package chaoslib
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Arch names an architecture.
+type Arch string
+
+const (
+	// Unrestricted is one layer of N units with a self-connection (PAPER §1):
+	// τ dx/dt = −x + (J + A) φ(x) + b, A symmetric.
+	Unrestricted Arch = "unrestricted"
+	// Restricted is two layers v (N) and h (M) joined by W (PAPER §2).
+	Restricted Arch = "restricted"
+	// Deep is three layers v (N), h (M1), z (M2) joined by W1 and W2 (PAPER §3).
+	Deep Arch = "deep"
+)
+
+// Archs lists the architectures.
+func Archs() []Arch { return []Arch{Unrestricted, Restricted, Deep} }
+
+// ParseArch accepts an architecture name, also "2-layer"/"3-layer".
+func ParseArch(s string) (Arch, error) {
+	switch strings.ToLower(s) {
+	case "unrestricted", "1-layer":
+		return Unrestricted, nil
+	case "restricted", "2-layer":
+		return Restricted, nil
+	case "deep", "3-layer":
+		return Deep, nil
+	}
+	return "", fmt.Errorf("unknown model %q (want unrestricted, restricted or deep)", s)
+}
+
+// Config holds every setting of a model and its training. Values marked
+// "assumed" in PAPER.md are lost from the paper; the presets give working
+// starting points, not the paper's values.
+type Config struct {
+	Model   Arch   `json:"model"`
+	Dataset string `json:"dataset"` // data set trained on (a record; "" for none)
+
+	N      int   `json:"N"`      // visible units (paper: 784)
+	Hidden []int `json:"hidden"` // hidden layer sizes: none, [M] or [M1, M2] (assumed 500)
+
+	G     float64 `json:"g"`     // gain of the fixed random couplings J ~ N(0, g²/fan-in) (assumed 1.5; chaos needs g > 1)
+	Tau   float64 `json:"tau"`   // time constant τ (assumed 1)
+	Dt    float64 `json:"dt"`    // Euler step, 0 < dt ≤ τ (assumed 0.2)
+	T     float64 `json:"T"`     // target time; runs take T/dt Euler steps (assumed 4)
+	Sigma float64 `json:"sigma"` // std of the N(0, σ²) initial conditions (assumed 1)
+
+	LR     float64 `json:"lr"`     // learning rate η (assumed 0.05)
+	Batch  int     `json:"batch"`  // B, data points per update (assumed 200)
+	Chains int     `json:"chains"` // P, free runs per update (assumed 200)
+	Steps  int     `json:"steps"`  // training steps (assumed 10⁴)
+
+	// DataClip, when > 0, clips data to [−1+DataClip, 1−DataClip] before use.
+	// tanh never reaches ±1, so the fields of always-black pixels otherwise
+	// grow without bound (PAPER.md). Default 0: off (the vanilla rule).
+	DataClip float64 `json:"data_clip"`
+
+	Seed uint64 `json:"seed"` // seeds the fixed couplings and every random draw
+}
+
+// PaperMNIST returns the PAPER.md parameter table for arch on MNIST-sized data.
+func PaperMNIST(arch Arch) Config {
+	c := Config{
+		Model: arch, Dataset: "mnist", N: 784,
+		G: 1.5, Tau: 1, Dt: 0.2, T: 4, Sigma: 1,
+		LR: 0.05, Batch: 200, Chains: 200, Steps: 10000, Seed: 1,
+	}
+	switch arch {
+	case Restricted:
+		c.Hidden = []int{500}
+	case Deep:
+		c.Hidden = []int{500, 500}
+	}
+	return c
+}
+
+// Tiny returns a small, fast configuration for tests and quick notebook runs:
+// the paper's dynamics (g, τ, dt, T) with few hidden units, small batches and
+// few steps.
+func Tiny(arch Arch) Config {
+	c := PaperMNIST(arch)
+	c.Batch, c.Chains, c.Steps = 50, 50, 200
+	switch arch {
+	case Restricted:
+		c.Hidden = []int{64}
+	case Deep:
+		c.Hidden = []int{64, 32}
+	}
+	return c
+}
+
+// EulerSteps returns the number of Euler steps that reach time t: round(t/dt).
+func (c Config) EulerSteps(t float64) int { return int(math.Round(t / c.Dt)) }
+
+// FieldError is a Config validation failure that names the field.
+type FieldError struct {
+	Field string
+	Value any
+	Rule  string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("chaoslib: config field %s = %v: %s", e.Field, e.Value, e.Rule)
+}
+
+// Validate checks every field and returns a *FieldError naming the first bad one.
+func (c Config) Validate() error {
+	bad := func(f string, v any, rule string) error { return &FieldError{f, v, rule} }
+	want := map[Arch]int{Unrestricted: 0, Restricted: 1, Deep: 2}
+	nh, ok := want[c.Model]
+	switch {
+	case !ok:
+		return bad("Model", c.Model, "must be unrestricted, restricted or deep")
+	case c.N <= 0:
+		return bad("N", c.N, "must be > 0")
+	case len(c.Hidden) != nh:
+		return bad("Hidden", c.Hidden, "needs "+strconv.Itoa(nh)+" sizes for model "+string(c.Model))
+	}
+	for i, m := range c.Hidden {
+		if m <= 0 {
+			return bad(fmt.Sprintf("Hidden[%d]", i), m, "must be > 0")
+		}
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case !finite(c.G) || c.G < 0:
+		return bad("G", c.G, "must be finite and ≥ 0")
+	case !finite(c.Tau) || c.Tau <= 0:
+		return bad("Tau", c.Tau, "must be > 0")
+	case !finite(c.Dt) || c.Dt <= 0 || c.Dt > c.Tau:
+		return bad("Dt", c.Dt, "must satisfy 0 < dt ≤ τ")
+	case !finite(c.T) || c.T <= 0:
+		return bad("T", c.T, "must be > 0")
+	case math.Abs(c.T/c.Dt-math.Round(c.T/c.Dt)) > 1e-6:
+		return bad("T", c.T, fmt.Sprintf("must be a whole number of Euler steps (T/dt = %g)", c.T/c.Dt))
+	case !finite(c.Sigma) || c.Sigma < 0:
+		return bad("Sigma", c.Sigma, "must be finite and ≥ 0")
+	case !finite(c.LR) || c.LR <= 0:
+		return bad("LR", c.LR, "must be > 0")
+	case c.Batch <= 0:
+		return bad("Batch", c.Batch, "must be > 0")
+	case c.Chains <= 0:
+		return bad("Chains", c.Chains, "must be > 0")
+	case c.Steps < 0:
+		return bad("Steps", c.Steps, "must be ≥ 0")
+	case !finite(c.DataClip) || c.DataClip < 0 || c.DataClip >= 1:
+		return bad("DataClip", c.DataClip, "must satisfy 0 ≤ clip < 1")
+	}
+	return nil
+}

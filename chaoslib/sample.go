@@ -1,0 +1,115 @@
+package chaoslib
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Sample runs n free chains from N(0, σ²) starts to time t (round(t/dt)
+// Euler steps) and returns the visible read-out φ(v(t)), n×N in s-space.
+func (m *Model) Sample(n int, t float64, rng *rand.Rand) blas32.General {
+	return m.Snapshots(n, []float64{t}, rng)[0]
+}
+
+// Snapshots runs n free chains once and returns φ(v(t)) at each of times
+// (any order; each is rounded to a whole number of Euler steps). Fig. 3a
+// follows the same chains from T/4 to 100·T.
+func (m *Model) Snapshots(n int, times []float64, rng *rand.Rand) []blas32.General {
+	if n <= 0 {
+		panic(fmt.Sprintf("chaoslib: Snapshots: n = %d, want > 0", n))
+	}
+	steps := make([]int, len(times))
+	for i, t := range times {
+		if t < 0 || math.IsNaN(t) || math.IsInf(t, 0) {
+			panic(fmt.Sprintf("chaoslib: Snapshots: time %g must be finite and ≥ 0", t))
+		}
+		steps[i] = m.Cfg.EulerSteps(t)
+	}
+	order := make([]int, len(times))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return steps[a] - steps[b] })
+
+	b := m.newBatch(n)
+	defer m.freeBatch(b)
+	m.randomStart(b, 0, rng)
+	out := make([]blas32.General, len(times))
+	done := 0
+	for _, i := range order {
+		for ; done < steps[i]; done++ {
+			m.eulerStep(b, 0)
+		}
+		m.be.Tanh(b.phi[0], b.x[0])
+		out[i] = m.download(b.phi[0])
+	}
+	return out
+}
+
+// Reconstruct returns the reconstruction ŝ of each data row s (n×N,
+// s-space) used by the ER index: clamp φ(v) = s and run the hidden layers
+// from random starts to T (the clamped phase), then hold the hidden layers
+// at h* and let v relax from N(0, σ²) to T, exactly, since v is linear then:
+//
+//	v(T) = v(0)e^{−T/τ} + (1 − e^{−T/τ})((W + J_vh)φ(h*) + b),  ŝ = φ(v(T)).
+//
+// It needs hidden layers, so it fails for the unrestricted model.
+func (m *Model) Reconstruct(s blas32.General, rng *rand.Rand) (blas32.General, error) {
+	if len(m.Layers) < 2 {
+		return blas32.General{}, fmt.Errorf("chaoslib: reconstruction needs hidden units; model %s has none", m.Cfg.Model)
+	}
+	if s.Cols != m.Cfg.N {
+		return blas32.General{}, fmt.Errorf("chaoslib: Reconstruct: data has %d columns, model N = %d", s.Cols, m.Cfg.N)
+	}
+	b := m.newBatch(s.Rows)
+	defer m.freeBatch(b)
+	m.be.Upload(b.phi[0], dense(s))
+	m.clampedRun(b, rng)
+	// hold the hidden layers at h*, relax v alone (it is coupled only to them)
+	m.randomStartRange(b, 0, 0, rng)
+	m.fieldsRange(b, 0, 0)
+	k := float32(1 - math.Exp(-m.Cfg.T/m.Cfg.Tau))
+	m.be.Euler(b.x[0], b.field[0], m.Layers[0].Bias, k)
+	m.be.Tanh(b.phi[0], b.x[0])
+	return m.download(b.phi[0]), nil
+}
+
+// dense returns x's data as one row-major slice without padding.
+func dense(x blas32.General) []float32 {
+	if x.Stride == x.Cols {
+		return x.Data[:x.Rows*x.Cols]
+	}
+	out := make([]float32, 0, x.Rows*x.Cols)
+	for i := 0; i < x.Rows; i++ {
+		out = append(out, x.Data[i*x.Stride:i*x.Stride+x.Cols]...)
+	}
+	return out
+}
+
+func (m *Model) download(x interface{ Rows() int; Cols() int }) blas32.General {
+	g := blas32.General{Rows: x.Rows(), Cols: x.Cols(), Stride: x.Cols(), Data: make([]float32, x.Rows()*x.Cols())}
+	m.be.Download(g.Data, x)
+	return g
+}
+
+// Images turns each row of x (s-space, side² columns) into a side×side
+// grayscale image with pixel = (s + 1)/2 (black = −1, white = +1).
+func Images(x blas32.General, side int) []*image.Gray {
+	if x.Cols != side*side {
+		panic(fmt.Sprintf("chaoslib: Images: %d columns is not %d×%d", x.Cols, side, side))
+	}
+	out := make([]*image.Gray, x.Rows)
+	for i := range out {
+		img := image.NewGray(image.Rect(0, 0, side, side))
+		for j, s := range x.Data[i*x.Stride : i*x.Stride+x.Cols] {
+			img.Pix[j] = uint8(math.Round(float64(max(0, min(1, (s+1)/2))) * 255))
+		}
+		out[i] = img
+	}
+	return out
+}
