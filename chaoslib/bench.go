@@ -14,19 +14,19 @@ import (
 // BenchResult is the speed of one training step on a backend, set against
 // the backend's own GEMM rate on the same shapes, measured in the same run.
 type BenchResult struct {
-	Backend     string  `json:"backend"`
-	Model       Arch    `json:"model"`
-	Chains      int     `json:"chains"`
-	Batch       int     `json:"batch"`
-	EulerSteps  int     `json:"euler_steps"`
-	Steps       int     `json:"steps_timed"`
-	MsPerStep   float64 `json:"ms_per_step"`
-	GFLOP       float64 `json:"gflop_per_step"` // GEMM FLOPs of one training step / 1e9
-	GFLOPS      float64 `json:"gflops"`         // GEMM FLOPs / step time
-	GemmGFLOPS  float64 `json:"gemm_gflops"`    // the backend's GEMM alone, same shapes and counts
-	Ratio       float64 `json:"ratio"`          // GFLOPS / GemmGFLOPS
-	GemmShapes  int     `json:"gemm_shapes"`
-	GemmCalls   int     `json:"gemm_calls"`
+	Backend    string  `json:"backend"`
+	Model      Arch    `json:"model"`
+	Chains     int     `json:"chains"`
+	Batch      int     `json:"batch"`
+	EulerSteps int     `json:"euler_steps"`
+	Steps      int     `json:"steps_timed"`
+	MsPerStep  float64 `json:"ms_per_step"`
+	GFLOP      float64 `json:"gflop_per_step"` // GEMM FLOPs of one training step / 1e9
+	GFLOPS     float64 `json:"gflops"`         // GEMM FLOPs / step time
+	GemmGFLOPS float64 `json:"gemm_gflops"`    // the backend's GEMM alone, same shapes and counts
+	Ratio      float64 `json:"ratio"`          // GFLOPS / GemmGFLOPS
+	GemmShapes int     `json:"gemm_shapes"`
+	GemmCalls  int     `json:"gemm_calls"`
 }
 
 func (r BenchResult) String() string {

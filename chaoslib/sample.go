@@ -91,7 +91,10 @@ func dense(x blas32.General) []float32 {
 	return out
 }
 
-func (m *Model) download(x interface{ Rows() int; Cols() int }) blas32.General {
+func (m *Model) download(x interface {
+	Rows() int
+	Cols() int
+}) blas32.General {
 	g := blas32.General{Rows: x.Rows(), Cols: x.Cols(), Stride: x.Cols(), Data: make([]float32, x.Rows()*x.Cols())}
 	m.be.Download(g.Data, x)
 	return g

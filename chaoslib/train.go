@@ -18,7 +18,9 @@ const streamTraining = 0x747261696e696e67 // "training"
 //
 //  1. clamped phase: a fresh minibatch of B data points s, φ(v) = s held,
 //     hidden layers from N(0, σ²) to T;
+//
 //  2. free phase: P chains, every layer from N(0, σ²), to T;
+//
 //  3. for every connection and layer, with ⟨·⟩ the batch means,
 //
 //     W ← W + η(⟨φ_A φ_Bᵀ⟩_clamped − ⟨φ_A φ_Bᵀ⟩_free)

@@ -1,0 +1,78 @@
+package indices
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// row returns row i of x (Cols values; the stride is honoured).
+func row(x blas32.General, i int) []float32 {
+	return x.Data[i*x.Stride : i*x.Stride+x.Cols]
+}
+
+// to64 returns a float64 copy of x with Stride = Cols.
+func to64(x blas32.General) blas64.General {
+	out := blas64.General{Rows: x.Rows, Cols: x.Cols, Stride: x.Cols, Data: make([]float64, x.Rows*x.Cols)}
+	for i := range x.Rows {
+		dst := out.Data[i*x.Cols : (i+1)*x.Cols]
+		for j, v := range row(x, i) {
+			dst[j] = float64(v)
+		}
+	}
+	return out
+}
+
+// stack64 returns the float64 matrix with the rows of a followed by the rows
+// of b. a and b must have the same number of columns.
+func stack64(a, b blas32.General) blas64.General {
+	n, N := a.Rows+b.Rows, a.Cols
+	out := blas64.General{Rows: n, Cols: N, Stride: N, Data: make([]float64, n*N)}
+	for i := range a.Rows {
+		dst := out.Data[i*N : (i+1)*N]
+		for j, v := range row(a, i) {
+			dst[j] = float64(v)
+		}
+	}
+	for i := range b.Rows {
+		dst := out.Data[(a.Rows+i)*N : (a.Rows+i+1)*N]
+		for j, v := range row(b, i) {
+			dst[j] = float64(v)
+		}
+	}
+	return out
+}
+
+// centred returns the float64 matrix Xc = X − 1·meanᵀ, where mean_j =
+// (1/n) Σ_μ X_μj is accumulated in float64.
+func centred(x blas32.General) blas64.General {
+	xc := to64(x)
+	n, N := xc.Rows, xc.Cols
+	if n == 0 {
+		return xc
+	}
+	mean := make([]float64, N)
+	for i := range n {
+		for j, v := range xc.Data[i*N : (i+1)*N] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	for i := range n {
+		r := xc.Data[i*N : (i+1)*N]
+		for j := range r {
+			r[j] -= mean[j]
+		}
+	}
+	return xc
+}
+
+// sameCols panics unless a and b have the same number of columns.
+func sameCols(fn string, a, b blas32.General) {
+	if a.Cols != b.Cols {
+		panic(fmt.Sprintf("indices: %s: column counts differ: %d vs %d", fn, a.Cols, b.Cols))
+	}
+}

@@ -1,0 +1,18 @@
+// Package indices computes the accuracy indices of Appendix B of Fournier &
+// Urbani (2024), "Generative modeling through internal high-dimensional chaotic
+// activity": the second-moment error E2, the spectrum error Es, the
+// reconstruction error ER and the adversarial-accuracy index EAAI, plus a
+// class-coverage measure (a 1-nearest-neighbour classifier applied to generated
+// samples) and .npy input/output of sample sets.
+//
+// A sample set is a blas32.General of n rows (samples) by N columns (visible
+// units, N = 784 for MNIST, but any N works), row-major float32 values in
+// s-space [−1, 1]. Every computation is carried out in float64 on float64
+// copies of the samples, with BLAS (OpenBLAS through
+// github.com/chaosgen/chaosgen/internal/openblas) for the heavy products.
+//
+// Functions whose signature has no error (E2, Es, Spectrum, ER, the
+// Classifier methods, Coverage) panic on programming errors: mismatched
+// column counts, empty sets where a statistic is undefined, or labels out of
+// range. EAAI, Score and the file functions return errors.
+package indices

@@ -1,0 +1,124 @@
+package indices
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func checkAA(t *testing.T, name string, got AA, truth, syn float64) {
+	t.Helper()
+	want := (truth-0.5)*(truth-0.5) + (syn-0.5)*(syn-0.5)
+	if math.Abs(got.Truth-truth) > 1e-15 || math.Abs(got.Syn-syn) > 1e-15 || math.Abs(got.EAAI-want) > 1e-15 {
+		t.Errorf("%s: got %+v, want Truth %g, Syn %g, EAAI %g", name, got, truth, syn, want)
+	}
+}
+
+// TestEAAISeparated: data near +1, gen near −1: every neighbour is in the
+// same set, AA_truth = AA_syn = 1, EAAI = ¼ + ¼ = 0.5.
+func TestEAAISeparated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	data, gen := uniform(rng, 50, 10, 0.9, 1), uniform(rng, 50, 10, -1, -0.9)
+	aa, err := EAAI(data, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAA(t, "separated", aa, 1, 1)
+}
+
+// TestEAAISameDistribution: two independent sets of 2,000 standard Gaussian
+// points in N = 20 dimensions. By exchangeability P(NN in own set) =
+// (n−1)/(2n−1) ≈ 0.4997, and the standard deviation of each fraction is about
+// √(¼/2000) ≈ 0.011, so each must lie within 0.05 (≈ 4.5σ) of ½.
+func TestEAAISameDistribution(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	data, gen := gaussian(rng, 2000, 20), gaussian(rng, 2000, 20)
+	aa, err := EAAI(data, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(aa.Truth-0.5) > 0.05 || math.Abs(aa.Syn-0.5) > 0.05 || aa.EAAI > 2*0.05*0.05 {
+		t.Errorf("same distribution: %+v, want AA within 0.05 of 0.5", aa)
+	}
+	t.Logf("same distribution: %+v", aa)
+}
+
+// TestEAAICopies: gen = exact copy of data. Each point's neighbour is its
+// copy (distance 0, other set), so AA_truth = AA_syn = 0 and EAAI = 0.5. The
+// second case puts duplicates inside data (rows 0, 1 and 2 equal): a data
+// point then has data and generated points at distance 0, and the tie goes
+// to the other set, so AA stays 0.
+func TestEAAICopies(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	data := uniform(rng, 100, 10, -1, 1)
+	gen := withStride(data, 2)
+	aa, err := EAAI(data, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAA(t, "copies", aa, 0, 0)
+
+	copy(row(data, 1), row(data, 0))
+	copy(row(data, 2), row(data, 0))
+	gen = withStride(data, 0)
+	for _, b := range []int{3, 1024} {
+		setBlock(t, b)
+		aa, err = EAAI(data, gen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkAA(t, "copies with duplicates", aa, 0, 0)
+	}
+}
+
+// TestEAAIPlanted: points on a line (N = 1), exact binary fractions.
+//
+//	data −1, −0.875, 0.5     gen 0.625, 0, 1
+//
+// NN(−1) = −0.875 (data, 0.125) ✓; NN(−0.875) = −1 (data, 0.125) ✓;
+// NN(0.5) = 0.625 (gen, 0.125) ✗ → AA_truth = 2/3.
+// NN(0.625) = 0.5 (data, 0.125) ✗; NN(0) = 0.5 (data, 0.5) ✗;
+// NN(1) = 0.625 (gen, 0.375) ✓ → AA_syn = 1/3.
+// EAAI = (1/6)² + (1/6)² = 1/18.
+func TestEAAIPlanted(t *testing.T) {
+	data := mk([]float32{-1}, []float32{-0.875}, []float32{0.5})
+	gen := mk([]float32{0.625}, []float32{0}, []float32{1})
+	aa, err := EAAI(data, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAA(t, "planted", aa, 2.0/3, 1.0/3)
+	near(t, "EAAI", aa.EAAI, 1.0/18, 1e-15)
+}
+
+// TestEAAITie: data 0, 0.5; gen −0.5, −0.75.
+// NN(0): 0.5 (data) and −0.5 (gen) both at distance 0.5: the tie goes to the
+// other set ✗. NN(0.5) = 0 (data, 0.5) ✓ → AA_truth = ½.
+// NN(−0.5) = −0.75 (gen, 0.25) ✓; NN(−0.75) = −0.5 (gen) ✓ → AA_syn = 1.
+// EAAI = 0 + ¼ = 0.25 (a tie going to the own set would give AA_truth = 1,
+// EAAI = 0.5).
+func TestEAAITie(t *testing.T) {
+	data := mk([]float32{0}, []float32{0.5})
+	gen := mk([]float32{-0.5}, []float32{-0.75})
+	aa, err := EAAI(data, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAA(t, "tie", aa, 0.5, 1)
+}
+
+func TestEAAIErrors(t *testing.T) {
+	a := mk([]float32{0, 0}, []float32{1, 1})
+	if _, err := EAAI(a, mk([]float32{0, 0})); err == nil {
+		t.Error("no error for 2 vs 1 samples")
+	}
+	if _, err := EAAI(a, mk([]float32{0, 0, 0}, []float32{1, 1, 1})); err == nil {
+		t.Error("no error for 2 vs 3 columns")
+	}
+	if _, err := EAAI(mk(), mk()); err == nil {
+		t.Error("no error for empty sets")
+	}
+	if _, err := EAAI(a, mk([]float32{0, 0}, []float32{float32(math.NaN()), 1})); err == nil {
+		t.Error("no error for NaN")
+	}
+}
