@@ -137,15 +137,15 @@ func (m *Model) relax(b *batch, first int, t float64) {
 }
 
 // clampedRun holds φ(v) = s (already in b.phi[0]), starts the hidden layers
-// from N(0, σ²) and runs them to T: exactly when they are not coupled to each
-// other (the 2-layer model), by Euler steps otherwise (the deep model).
-func (m *Model) clampedRun(b *batch, rng *rand.Rand) {
+// from N(0, σ²) and runs them to time t: exactly when they are not coupled to
+// each other (the 2-layer model), by Euler steps otherwise (the deep model).
+func (m *Model) clampedRun(b *batch, t float64, rng *rand.Rand) {
 	m.randomStart(b, 1, rng)
 	if m.closedForm(1) {
-		m.relax(b, 1, m.Cfg.T)
+		m.relax(b, 1, t)
 		return
 	}
-	m.run(b, 1, m.Cfg.EulerSteps(m.Cfg.T))
+	m.run(b, 1, m.Cfg.EulerSteps(t))
 }
 
 // freeRun starts every layer from N(0, σ²) and runs the free dynamics for

@@ -140,7 +140,7 @@ func TestClosedFormMatchesFineEuler(t *testing.T) {
 	exact, fine := m.newBatch(4), m.newBatch(4)
 	m.be.Upload(exact.phi[0], s.Data)
 	m.be.Upload(fine.phi[0], s.Data)
-	m.clampedRun(exact, rand.New(rand.NewPCG(5, 5)))
+	m.clampedRun(exact, m.Cfg.T, rand.New(rand.NewPCG(5, 5)))
 	m.randomStart(fine, 1, rand.New(rand.NewPCG(5, 5)))
 	m.Cfg.Dt = 1e-3
 	m.run(fine, 1, m.Cfg.EulerSteps(m.Cfg.T))

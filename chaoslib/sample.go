@@ -52,14 +52,15 @@ func (m *Model) Snapshots(n int, times []float64, rng *rand.Rand) []blas32.Gener
 }
 
 // Reconstruct returns the reconstruction ŝ of each data row s (n×N,
-// s-space) used by the ER index: clamp φ(v) = s and run the hidden layers
-// from random starts to T (the clamped phase), then hold the hidden layers
-// at h* and let v relax from N(0, σ²) to T, exactly, since v is linear then:
+// s-space) used by the ER index, at time t (usually T): clamp φ(v) = s and
+// run the hidden layers from random starts to t (the clamped phase), then
+// hold the hidden layers at h* and let v relax from N(0, σ²) to t, exactly,
+// since v is linear then:
 //
-//	v(T) = v(0)e^{−T/τ} + (1 − e^{−T/τ})((W + J_vh)φ(h*) + b),  ŝ = φ(v(T)).
+//	v(t) = v(0)e^{−t/τ} + (1 − e^{−t/τ})((W + J_vh)φ(h*) + b),  ŝ = φ(v(t)).
 //
 // It needs hidden layers, so it fails for the unrestricted model.
-func (m *Model) Reconstruct(s blas32.General, rng *rand.Rand) (blas32.General, error) {
+func (m *Model) Reconstruct(s blas32.General, t float64, rng *rand.Rand) (blas32.General, error) {
 	if len(m.Layers) < 2 {
 		return blas32.General{}, fmt.Errorf("chaoslib: reconstruction needs hidden units; model %s has none", m.Cfg.Model)
 	}
@@ -69,11 +70,11 @@ func (m *Model) Reconstruct(s blas32.General, rng *rand.Rand) (blas32.General, e
 	b := m.newBatch(s.Rows)
 	defer m.freeBatch(b)
 	m.be.Upload(b.phi[0], dense(s))
-	m.clampedRun(b, rng)
+	m.clampedRun(b, t, rng)
 	// hold the hidden layers at h*, relax v alone (it is coupled only to them)
 	m.randomStartRange(b, 0, 0, rng)
 	m.fieldsRange(b, 0, 0)
-	k := float32(1 - math.Exp(-m.Cfg.T/m.Cfg.Tau))
+	k := float32(1 - math.Exp(-t/m.Cfg.Tau))
 	m.be.Euler(b.x[0], b.field[0], m.Layers[0].Bias, k)
 	m.be.Tanh(b.phi[0], b.x[0])
 	return m.download(b.phi[0]), nil

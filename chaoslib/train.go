@@ -114,7 +114,7 @@ func (t *Trainer) TrainStep() (Stats, error) {
 		copy(t.host[r*cfg.N:(r+1)*cfg.N], t.data.Data[i*t.data.Stride:i*t.data.Stride+cfg.N])
 	}
 	be.Upload(t.clamped.phi[0], t.host)
-	m.clampedRun(t.clamped, t.rng)
+	m.clampedRun(t.clamped, cfg.T, t.rng)
 	// 2. free phase
 	m.freeRun(t.free, t.rng)
 	// 3. Hebbian updates

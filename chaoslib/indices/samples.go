@@ -135,7 +135,7 @@ func WriteSamples(path string, x blas32.General) (err error) {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("indices: write samples: %w", err)
+		return fmt.Errorf("indices: write samples %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {

@@ -1,0 +1,65 @@
+package chaoslib
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
+)
+
+// TestReconstructExactByConstruction: a 2-layer model with h = v units,
+// W = 5·I, no random couplings and no bias reconstructs ±0.999 data almost
+// exactly: h* = u = W ᵀs (t → ∞ closed form), then v relaxes to Wφ(h*), whose
+// tanh saturates to sign(s).
+func TestReconstructExactByConstruction(t *testing.T) {
+	cfg := Tiny(Restricted)
+	cfg.N, cfg.Hidden, cfg.G, cfg.T = 4, []int{4}, 0, 40
+	cfg.Dt = 0.2
+	m := mustNew(t, cfg)
+	w := make([]float32, 16)
+	for i := 0; i < 4; i++ {
+		w[i*4+i] = 5
+	}
+	set(t, m, "W_v-h", w...)
+	s := toyData(6, 4, 3)
+	for i, v := range s.Data {
+		s.Data[i] = float32(math.Copysign(0.999, float64(v)))
+	}
+	rec, err := m.Reconstruct(s, cfg.T, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// φ(h*) = tanh(5·0.999) = 0.99991, v = 5·0.99991, ŝ = tanh(4.9995) = 0.99991
+	if er := indices.ER(rec, s); er > 1e-6 {
+		t.Fatalf("ER = %g for an exact reconstruction", er)
+	}
+	if _, err := mustNew(t, Tiny(Unrestricted)).Reconstruct(s, 1, nil); err == nil {
+		t.Fatal("unrestricted model reconstructed without hidden units")
+	}
+}
+
+// TestEvaluateShapes: Evaluate returns one finite report per time, with ER
+// only where it applies, and rejects n beyond the test set.
+func TestEvaluateShapes(t *testing.T) {
+	for _, arch := range Archs() {
+		cfg := toyConfig(arch)
+		m := mustNew(t, cfg)
+		test := toyData(40, cfg.N, 5)
+		rs, err := Evaluate(m, test, 20, []float64{1, cfg.T, 8}, EvalOptions{Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != 3 || rs[1].T != cfg.T || rs[0].N != 20 {
+			t.Fatalf("%s: reports %+v", arch, rs)
+		}
+		for _, r := range rs {
+			if math.IsNaN(r.E2) || math.IsNaN(r.Es) || math.IsNaN(r.EAAI) || (r.ER != nil) != (arch != Unrestricted) {
+				t.Fatalf("%s: bad report %+v", arch, r)
+			}
+		}
+		if _, err := Evaluate(m, test, 41, []float64{1}, EvalOptions{}); err == nil {
+			t.Fatalf("%s: n > test size accepted", arch)
+		}
+	}
+}
