@@ -13,8 +13,8 @@ const DefaultMinFrac = 0.03
 
 // Classifier is a 1-nearest-neighbour classifier: a sample gets the label of
 // the nearest (Euclidean) training sample, the lowest training index winning
-// exact ties. Distances use the blocked DGEMM code of EAAI (float64, nearest
-// candidates re-evaluated exactly). The training set is whatever x is given
+// ties of the computed distance. Distances use the blocked float64 DGEMM code
+// of EAAI. The training set is whatever x is given
 // to NewClassifier: pass a slice of the rows (e.g. the first 10,000 training
 // images, ≈96 % accuracy on MNIST) to choose its size. Prediction costs
 // 2·n·n_train·N flops.

@@ -14,56 +14,57 @@ import (
 // to exercise block edges.
 var nnBlock = 1024
 
-// nnSearch finds nearest neighbours under the Euclidean distance.
+// nnSearch finds nearest neighbours under the Euclidean distance, with the
+// squared distances computed block by block through one DGEMM per block pair:
 //
-// Squared distances are first computed block by block through one DGEMM per
-// block pair, d²_ij = ‖q_i‖² + ‖r_j‖² − 2 q_i·r_j, in float64. That formula
-// loses accuracy for close points, so it only selects candidates: every column
-// whose GEMM value is within the rounding bound tol of the row's best is
-// re-evaluated exactly as Σ_k (q_ik − r_jk)² (0 exactly for identical rows),
-// and the neighbour is chosen on these exact values. The rounding bound of
-// the GEMM formula is |d²_gemm − d²| ≤ 2γ_{N+2}(‖q_i‖² + ‖r_j‖²), with
-// γ_k = k·u/(1 − k·u), u = 2⁻⁵³; tol takes twice that, with the largest ‖r_j‖²
-// of the block. A candidate j can tie or beat the best exact value b only if
-// d²_gemm ≤ b + tol, and the block's exact minimum lies within 2·tol of the
-// block's GEMM minimum m, so the rows refined are those with
-// d²_gemm ≤ min(b, m + tol) + tol. The result is thus the exact argmin of the
-// directly computed distances, whatever the block layout.
+//	d²_ij = ‖q_i‖² + ‖r_j‖² − 2 q_i·r_j   (float64)
 //
-// Ties of the exact distance are broken by prefer(i, j, k) (whether candidate
-// j beats the current best k for query row i); nil means the lower index wins.
+// The rows of r fall into two categories (cat; nil puts all in category 0),
+// and for every query row i the search keeps, per category, the smallest d²_ij
+// and its index j (the lowest index among equal values), so the result does
+// not depend on the block layout.
 type nnSearch struct {
-	q, r   blas64.General
-	qsq    []float64 // ‖q_i‖²
-	rsq    []float64 // ‖r_j‖²
-	self   bool      // q and r are the same matrix; row i never pairs with itself
-	prefer func(i, j, k int) bool
-	gamma  float64
+	q, r     blas64.General
+	qsq, rsq []float64 // ‖q_i‖², ‖r_j‖²
+	self     bool      // q and r are the same matrix; row i never pairs with itself
+	cat      func(j int) int
 
-	best  []int     // index of the nearest row of r, −1 if none
-	bestD []float64 // its exact squared distance
+	minD [2][]float64 // per category, per query row: smallest d², +Inf if none
+	arg  [2][]int     // its index in r, −1 if none
 
-	g              []float64 // block buffer
-	rowMin, colMin []float64
-	rowThr, colThr []float64
+	g []float64 // block buffer
 }
 
-// nearestSelf returns, for each row i of z, the index of its nearest row
-// j ≠ i (self excluded by index, not by distance) and the exact squared
-// distance; −1 and +Inf when z has a single row. Only block pairs J ≥ I are
-// computed; each serves the rows of both blocks.
-func nearestSelf(z blas64.General, prefer func(i, j, k int) bool) ([]int, []float64) {
-	s := newSearch(z, z, true, prefer)
+// gemmTol bounds the rounding error of the GEMM formula for d²_ij between
+// rows of squared norms a and b in N dimensions (the largest b over all rows
+// may be used):
+//
+//	|d²_gemm − d²| ≤ γ_{N+2}(‖q‖² + ‖r‖² + 2‖q‖‖r‖) ≤ 2γ_{N+2}(‖q‖² + ‖r‖²),
+//	γ_k = k·u/(1 − k·u), u = 2⁻⁵³,
+//
+// doubled for safety: 4γ_{N+2}(a + b). For N = 784 and s-space rows
+// (‖·‖² ≤ 784) it is at most ≈ 5.5e-10.
+func gemmTol(N int, a, b float64) float64 {
+	const u = 0x1p-53
+	k := float64(N + 2)
+	return 4 * k * u / (1 - k*u) * (a + b)
+}
+
+// nearestSelf searches, for each row i of z, the rows j ≠ i of z (self
+// excluded by index, not by distance). Only block pairs J ≥ I are computed;
+// each serves the rows of both blocks, as d² is symmetric.
+func nearestSelf(z blas64.General, cat func(j int) int) *nnSearch {
+	s := newSearch(z, z, true, cat)
 	for i0 := 0; i0 < z.Rows; i0 += nnBlock {
 		for j0 := i0; j0 < z.Rows; j0 += nnBlock {
 			s.block(i0, min(i0+nnBlock, z.Rows), j0, min(j0+nnBlock, z.Rows))
 		}
 	}
-	return s.best, s.bestD
+	return s
 }
 
-// nearestCross returns, for each row of q, the index of its nearest row of r
-// (lowest index among exact ties) and the exact squared distance.
+// nearestCross returns, for each row of q, the index of the nearest row of r
+// (lowest index among equal GEMM values) and the squared distance.
 func nearestCross(q, r blas64.General) ([]int, []float64) {
 	s := newSearch(q, r, false, nil)
 	for i0 := 0; i0 < q.Rows; i0 += nnBlock {
@@ -71,32 +72,27 @@ func nearestCross(q, r blas64.General) ([]int, []float64) {
 			s.block(i0, min(i0+nnBlock, q.Rows), j0, min(j0+nnBlock, r.Rows))
 		}
 	}
-	return s.best, s.bestD
+	return s.arg[0], s.minD[0]
 }
 
-func newSearch(q, r blas64.General, self bool, prefer func(i, j, k int) bool) *nnSearch {
-	const u = 0x1p-53
-	k := float64(q.Cols + 2)
+func newSearch(q, r blas64.General, self bool, cat func(j int) int) *nnSearch {
 	s := &nnSearch{
-		q: q, r: r, self: self, prefer: prefer,
-		qsq:    sqNorms(q),
-		gamma:  k * u / (1 - k*u),
-		best:   make([]int, q.Rows),
-		bestD:  make([]float64, q.Rows),
-		g:      make([]float64, min(nnBlock, q.Rows)*min(nnBlock, r.Rows)),
-		rowMin: make([]float64, nnBlock),
-		colMin: make([]float64, nnBlock),
-		rowThr: make([]float64, nnBlock),
-		colThr: make([]float64, nnBlock),
+		q: q, r: r, self: self, cat: cat,
+		qsq: sqNorms(q),
+		g:   make([]float64, min(nnBlock, q.Rows)*min(nnBlock, r.Rows)),
 	}
 	if self {
 		s.rsq = s.qsq
 	} else {
 		s.rsq = sqNorms(r)
 	}
-	for i := range s.best {
-		s.best[i] = -1
-		s.bestD[i] = math.Inf(1)
+	for c := range 2 {
+		s.minD[c] = make([]float64, q.Rows)
+		s.arg[c] = make([]int, q.Rows)
+		for i := range q.Rows {
+			s.minD[c][i] = math.Inf(1)
+			s.arg[c][i] = -1
+		}
 	}
 	return s
 }
@@ -113,31 +109,25 @@ func sqNorms(x blas64.General) []float64 {
 	return out
 }
 
-// exact is Σ_k (a_k − b_k)² in float64.
-func exact(a, b []float64) float64 {
-	var s float64
-	for k, v := range a {
-		d := v - b[k]
-		s += d * d
+// categories returns the category of rows [j0, j1) of r in dst.
+func (s *nnSearch) categories(dst []uint8, j0 int) []uint8 {
+	for b := range dst {
+		if s.cat != nil {
+			dst[b] = uint8(s.cat(j0 + b))
+		} else {
+			dst[b] = 0
+		}
 	}
-	return s
+	return dst
 }
 
-// consider offers row j as neighbour of query row i at exact squared distance d.
-func (s *nnSearch) consider(i, j int, d float64) {
-	k := s.best[i]
-	switch {
-	case d < s.bestD[i], k < 0:
-	case d > s.bestD[i]:
-		return
-	case s.prefer != nil:
-		if !s.prefer(i, j, k) {
-			return
-		}
-	case j > k:
-		return
+// offer records j as a candidate of category c for query row i at d².
+func (s *nnSearch) offer(c uint8, i, j int, d float64) {
+	m := &s.minD[c][i]
+	if d < *m || (d == *m && j < s.arg[c][i]) {
+		*m = d
+		s.arg[c][i] = j
 	}
-	s.best[i], s.bestD[i] = j, d
 }
 
 // block processes query rows [i0, i1) against rows [j0, j1) of r; in the self
@@ -153,69 +143,35 @@ func (s *nnSearch) block(i0, i1, j0, j1 int) {
 	} else {
 		clear(g)
 	}
-	inf := math.Inf(1)
-	rowMin, colMin := s.rowMin[:bi], s.colMin[:bj]
-	for a := range rowMin {
-		rowMin[a] = inf
+	colCat := s.categories(make([]uint8, bj), j0)
+	var rowCat []uint8
+	if both {
+		rowCat = s.categories(make([]uint8, bi), i0)
 	}
-	for b := range colMin {
-		colMin[b] = inf
-	}
-	var maxR, maxQ float64
-	for _, v := range s.rsq[j0:j1] {
-		maxR = max(maxR, v)
-	}
-	for _, v := range s.qsq[i0:i1] {
-		maxQ = max(maxQ, v)
-	}
-	// Pass 1: GEMM squared distances and their row (and column) minima.
+	rsq := s.rsq[j0:j1]
 	for a := range bi {
+		i := i0 + a
 		ga := g[a*bj : (a+1)*bj]
-		qa := s.qsq[i0+a]
-		m := inf
+		qa := s.qsq[i]
+		// Row minima per category, kept locally, then merged.
+		var m [2]float64 = [2]float64{math.Inf(1), math.Inf(1)}
+		var arg [2]int = [2]int{-1, -1}
 		for b, v := range ga {
-			v += qa + s.rsq[j0+b]
-			ga[b] = v
 			if diag && a == b {
 				continue
 			}
-			m = min(m, v)
+			v += qa + rsq[b]
+			c := colCat[b]
+			if v < m[c] { // b increases, so the first of equal values is kept
+				m[c], arg[c] = v, j0+b
+			}
 			if both {
-				colMin[b] = min(colMin[b], v)
+				s.offer(rowCat[a], j0+b, i, v)
 			}
 		}
-		rowMin[a] = m
-	}
-	rowThr, colThr := s.rowThr[:bi], s.colThr[:bj]
-	for a := range bi {
-		tol := 4 * s.gamma * (s.qsq[i0+a] + maxR)
-		rowThr[a] = min(s.bestD[i0+a], rowMin[a]+tol) + tol
-	}
-	if both {
-		for b := range bj {
-			tol := 4 * s.gamma * (s.rsq[j0+b] + maxQ)
-			colThr[b] = min(s.bestD[j0+b], colMin[b]+tol) + tol
-		}
-	}
-	// Pass 2: exact distances for the candidates.
-	for a := range bi {
-		ga := g[a*bj : (a+1)*bj]
-		ta := rowThr[a]
-		i := i0 + a
-		qi := s.q.Data[i*s.q.Stride : i*s.q.Stride+N]
-		for b, v := range ga {
-			inRow := v <= ta && !(diag && a == b)
-			inCol := both && v <= colThr[b]
-			if !inRow && !inCol {
-				continue
-			}
-			j := j0 + b
-			d := exact(qi, s.r.Data[j*s.r.Stride:j*s.r.Stride+N])
-			if inRow {
-				s.consider(i, j, d)
-			}
-			if inCol {
-				s.consider(j, i, d)
+		for c := range 2 {
+			if arg[c] >= 0 {
+				s.offer(uint8(c), i, arg[c], m[c])
 			}
 		}
 	}

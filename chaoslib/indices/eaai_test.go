@@ -107,6 +107,31 @@ func TestEAAITie(t *testing.T) {
 	checkAA(t, "tie", aa, 0.5, 1)
 }
 
+// TestEAAINearTies: data a and b = a + 3e-6 in pixel 100, gen c = a − 7e-6
+// there. In exact arithmetic a and b are each other's nearest points
+// (d² ≈ 9e-12 against ≈ 4.9e-11 and 1e-10 to c): a separation well above the
+// actual GEMM rounding (≈ 1e-12 here) but below the guaranteed bound tol
+// (≈ 3e-10), so the rule calls it a tie, which goes to the other set:
+// AA_truth = 0 (it would be 1 without the tolerance). c has a and b (data)
+// nearest. The far generated point d (pixel 100 ≤ −0.5) is nearer to c than
+// to a by 2·(a₁₀₀ − d₁₀₀)·7e-6 ≥ 1.4e-5 ≫ tol, a clear own-set neighbour:
+// AA_syn = ½, EAAI = ¼ + 0 = 0.25.
+func TestEAAINearTies(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 36))
+	a := row(uniform(rng, 1, 784, 0.5, 0.9), 0)
+	shift := func(d float32) []float32 {
+		c := append([]float32(nil), a...)
+		c[100] += d
+		return c
+	}
+	far := row(uniform(rng, 1, 784, -1, -0.5), 0)
+	aa, err := EAAI(mk(a, shift(3e-6)), mk(shift(-7e-6), far))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAA(t, "near ties", aa, 0, 0.5)
+}
+
 func TestEAAIErrors(t *testing.T) {
 	a := mk([]float32{0, 0}, []float32{1, 1})
 	if _, err := EAAI(a, mk([]float32{0, 0})); err == nil {

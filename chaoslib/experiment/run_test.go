@@ -1,0 +1,125 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
+	"github.com/chaosgen/chaosgen/data"
+)
+
+// toySet is a small labelled set of two noisy prototypes in s-space.
+func toySet(n, N int, seed uint64) *data.Set {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	s := &data.Set{Dataset: "toy", Split: "train", X: blas32.General{Rows: n, Cols: N, Stride: N, Data: make([]float32, n*N)}, Labels: make([]uint8, n)}
+	for i := 0; i < n; i++ {
+		s.Labels[i] = uint8(i % 2)
+		for j := 0; j < N; j++ {
+			v := float32(-0.8)
+			if (i%2 == 0) == (j < N/2) {
+				v = 0.8
+			}
+			s.X.Data[i*N+j] = v + 0.1*float32(rng.NormFloat64())
+			s.X.Data[i*N+j] = max(-1, min(1, s.X.Data[i*N+j]))
+		}
+	}
+	return s
+}
+
+func toyOptions(t *testing.T, dir string, steps int) RunOptions {
+	cfg := chaoslib.Tiny(chaoslib.Restricted)
+	cfg.N, cfg.Hidden, cfg.Batch, cfg.Chains, cfg.Steps = 16, []int{8}, 8, 8, steps
+	be := cpu.New(1)
+	t.Cleanup(func() { be.Close() })
+	return RunOptions{Dir: dir, Config: cfg, Device: be, Train: toySet(40, 16, 1), Test: toySet(20, 16, 2), EvalEvery: 3, EvalN: 10}
+}
+
+// TestRunWritesAndResumes: a run writes config.json, metrics.csv and
+// log-spaced checkpoints; an interrupted run resumed to the same total ends
+// with bit-identical parameters and the same metrics.
+func TestRunWritesAndResumes(t *testing.T) {
+	whole := t.TempDir()
+	res, err := Train(toyOptions(t, whole, 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, steps, _ := Checkpoints(whole)
+	if want := []int{1, 2, 5, 10, 12}; !equalInts(steps, want) {
+		t.Fatalf("checkpoint steps %v, want %v", steps, want)
+	}
+	rows, err := ReadMetrics(filepath.Join(whole, "metrics.csv"))
+	if err != nil || len(rows) != 5 || rows[0].Step != 0 || rows[4].Step != 12 || rows[4].ER == nil {
+		t.Fatalf("metrics rows %+v, err %v", rows, err)
+	}
+	if rec, err := ReadRunRecord(whole); err != nil || rec.Config.Steps != 12 {
+		t.Fatalf("config.json: %+v, %v", rec, err)
+	}
+
+	// interrupt after step 7, then resume
+	part := t.TempDir()
+	o := toyOptions(t, part, 12)
+	ctx, cancel := context.WithCancel(context.Background())
+	o.Context = ctx
+	o.Progress = func(p Progress) {
+		if p.Step == 7 {
+			cancel()
+		}
+	}
+	if _, err := Train(o); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	if _, err := os.Stat(CheckpointPath(part, 7)); err != nil {
+		t.Fatal("no checkpoint at the interruption")
+	}
+	o = toyOptions(t, part, 12)
+	o.Resume = true
+	res2, err := Train(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := chaoslib.LoadCheckpoint(res.Checkpoint)
+	b, _ := chaoslib.LoadCheckpoint(res2.Checkpoint)
+	for i := range a.Params {
+		for j, v := range a.Params[i].Data {
+			if b.Params[i].Data[j] != v {
+				t.Fatalf("resumed run differs in %s", a.Params[i].Name)
+			}
+		}
+	}
+	rows2, _ := ReadMetrics(filepath.Join(part, "metrics.csv"))
+	if len(rows2) != len(rows) || rows2[4].E2 != rows[4].E2 {
+		t.Fatalf("resumed metrics differ: %+v vs %+v", rows2, rows)
+	}
+	// a second fresh run into the same folder is refused
+	if _, err := Train(toyOptions(t, whole, 12)); err == nil {
+		t.Fatal("overwrote an existing run")
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestLogSteps(t *testing.T) {
+	got := LogSteps(100, 3)
+	for _, s := range []int{1, 2, 5, 10, 22, 46, 100} {
+		if !got[s] {
+			t.Errorf("LogSteps(100, 3) lacks %d: %v", s, got)
+		}
+	}
+}

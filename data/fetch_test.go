@@ -1,0 +1,76 @@
+package data
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestFetchMissingTools(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // neither go nor npm on PATH
+	var log strings.Builder
+	err := Fetch(t.TempDir(), &log)
+	if err == nil {
+		t.Fatal("Fetch without go and npm succeeded")
+	}
+	for _, want := range []string{`"go" tool`, "apt-get install golang", `"npm" tool`, "apt-get install npm"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.gz")
+	for _, s := range []string{"first", "second"} {
+		if err := writeFileAtomic(path, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != s {
+			t.Fatalf("file holds %q, want %q", b, s)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("temp files left behind: %v", ents)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "no", "such", "dir"), []byte("x")); err == nil {
+		t.Fatal("write into a missing directory succeeded")
+	}
+}
+
+func TestLoadFromErrors(t *testing.T) {
+	dir := t.TempDir()
+	_, err := LoadFrom(dir, "mnist", "train")
+	if err == nil || !strings.Contains(err.Error(), "chaosgen data fetch") || !strings.Contains(err.Error(), filepath.Join(dir, "mnist")) {
+		t.Fatalf("LoadFrom on an empty dir: %v", err)
+	}
+	if _, err := LoadFrom(dir, "cifar", "train"); err == nil || !strings.Contains(err.Error(), "mnist, fashion-mnist") {
+		t.Fatalf("unknown dataset: %v", err)
+	}
+	if _, err := LoadFrom(dir, "mnist", "val"); err == nil || !strings.Contains(err.Error(), "train, test") {
+		t.Fatalf("unknown split: %v", err)
+	}
+	in, err := Inspect(dir, "fashion-mnist")
+	if err != nil || in.OK || len(in.Files) != 4 || in.Files[0].Status != "missing" || in.Skipped != FashionSkipped {
+		t.Fatalf("Inspect on an empty dir: %+v %v", in, err)
+	}
+}
+
+func TestDir(t *testing.T) {
+	t.Setenv("CHAOSGEN_DATA", "/x/data")
+	t.Setenv("XDG_CACHE_HOME", "/y/cache")
+	if d := Dir(); d != "/x/data" {
+		t.Errorf("Dir() = %q with CHAOSGEN_DATA set", d)
+	}
+	t.Setenv("CHAOSGEN_DATA", "")
+	if d := Dir(); d != "/y/cache/chaosgen" {
+		t.Errorf("Dir() = %q with XDG_CACHE_HOME set", d)
+	}
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("HOME", "/z")
+	if d := Dir(); d != "/z/.cache/chaosgen" {
+		t.Errorf("Dir() = %q with only HOME set", d)
+	}
+}
