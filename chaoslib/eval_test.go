@@ -63,3 +63,32 @@ func TestEvaluateShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestSilence: silencing every hidden unit of a 2-layer model leaves v with
+// its bias alone, so every sample equals tanh(b) once relaxed.
+func TestSilence(t *testing.T) {
+	cfg := toyConfig(Restricted)
+	m := mustNew(t, cfg)
+	rng := rand.New(rand.NewPCG(1, 1))
+	set(t, m, "W_v-h", gaussian(rng, cfg.N*cfg.Hidden[0], 0.5)...)
+	b := gaussian(rng, cfg.N, 0.5)
+	set(t, m, "bias_v", b...)
+	all := make([]int, cfg.Hidden[0])
+	for i := range all {
+		all[i] = i
+	}
+	if err := m.Silence(1, all); err != nil {
+		t.Fatal(err)
+	}
+	x := m.Sample(3, 40, rng)
+	for i := 0; i < 3; i++ {
+		for j := 0; j < cfg.N; j++ {
+			if d := math.Abs(float64(x.Data[i*cfg.N+j]) - math.Tanh(float64(b[j]))); d > 1e-4 {
+				t.Fatalf("sample %d unit %d: %g, want tanh(b) = %g", i, j, x.Data[i*cfg.N+j], math.Tanh(float64(b[j])))
+			}
+		}
+	}
+	if err := m.Silence(0, []int{1}); err == nil {
+		t.Fatal("silenced a visible unit")
+	}
+}

@@ -13,11 +13,13 @@ const DefaultMinFrac = 0.03
 
 // Classifier is a 1-nearest-neighbour classifier: a sample gets the label of
 // the nearest (Euclidean) training sample, the lowest training index winning
-// ties of the computed distance. Distances use the blocked float64 DGEMM code
-// of EAAI. The training set is whatever x is given
-// to NewClassifier: pass a slice of the rows (e.g. the first 10,000 training
-// images, ≈96 % accuracy on MNIST) to choose its size. Prediction costs
-// 2·n·n_train·N flops.
+// ties of the computed distance. Squared distances come from the blocked
+// float64 DGEMM code of EAAI (‖a‖² + ‖b‖² − 2a·b). The training set is
+// whatever x is given to NewClassifier: pass a slice of the rows to choose
+// its size. Measured on MNIST in s-space: the first 10,000 training images
+// give 94.6 % accuracy on the 10,000 test images; all 60,000 give ≈ 97 %
+// (96.0 % on the first 2,000 test images, 98.1 % on the last 2,000).
+// Prediction costs 2·n·n_train·N flops.
 type Classifier struct {
 	train   blas64.General
 	labels  []uint8
@@ -29,14 +31,14 @@ type Classifier struct {
 // len(labels) ≠ x.Rows, x is empty or a label is out of range.
 func NewClassifier(x blas32.General, labels []uint8, classes int) *Classifier {
 	if len(labels) != x.Rows {
-		panic(fmt.Sprintf("indices: NewClassifier: %d labels for %d samples", len(labels), x.Rows))
+		panic(fmt.Sprintf("chaoslib: indices: NewClassifier: %d labels for %d samples", len(labels), x.Rows))
 	}
 	if x.Rows == 0 {
-		panic("indices: NewClassifier: empty training set")
+		panic("chaoslib: indices: NewClassifier: empty training set")
 	}
 	for i, l := range labels {
 		if int(l) >= classes {
-			panic(fmt.Sprintf("indices: NewClassifier: label %d of sample %d is not below classes = %d", l, i, classes))
+			panic(fmt.Sprintf("chaoslib: indices: NewClassifier: label %d of sample %d is not below classes = %d", l, i, classes))
 		}
 	}
 	return &Classifier{train: to64(x), labels: append([]uint8(nil), labels...), classes: classes}
@@ -49,7 +51,7 @@ func (c *Classifier) Classes() int { return c.classes }
 // It panics if x has a different number of columns from the training set.
 func (c *Classifier) Predict(x blas32.General) []uint8 {
 	if x.Cols != c.train.Cols {
-		panic(fmt.Sprintf("indices: Predict: %d columns, classifier trained on %d", x.Cols, c.train.Cols))
+		panic(fmt.Sprintf("chaoslib: indices: Predict: %d columns, classifier trained on %d", x.Cols, c.train.Cols))
 	}
 	nn, _ := nearestCross(to64(x), c.train)
 	pred := make([]uint8, len(nn))
@@ -63,7 +65,7 @@ func (c *Classifier) Predict(x blas32.General) []uint8 {
 // labels[i]; 0 for an empty set. It panics if len(labels) ≠ x.Rows.
 func (c *Classifier) Accuracy(x blas32.General, labels []uint8) float64 {
 	if len(labels) != x.Rows {
-		panic(fmt.Sprintf("indices: Accuracy: %d labels for %d samples", len(labels), x.Rows))
+		panic(fmt.Sprintf("chaoslib: indices: Accuracy: %d labels for %d samples", len(labels), x.Rows))
 	}
 	if x.Rows == 0 {
 		return 0
@@ -88,7 +90,7 @@ func Coverage(pred []uint8, classes int, minFrac float64) (hist []int, covered i
 	hist = make([]int, classes)
 	for i, p := range pred {
 		if int(p) >= classes {
-			panic(fmt.Sprintf("indices: Coverage: prediction %d of sample %d is not below classes = %d", p, i, classes))
+			panic(fmt.Sprintf("chaoslib: indices: Coverage: prediction %d of sample %d is not below classes = %d", p, i, classes))
 		}
 		hist[p]++
 	}

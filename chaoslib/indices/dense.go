@@ -73,6 +73,6 @@ func centred(x blas32.General) blas64.General {
 // sameCols panics unless a and b have the same number of columns.
 func sameCols(fn string, a, b blas32.General) {
 	if a.Cols != b.Cols {
-		panic(fmt.Sprintf("indices: %s: column counts differ: %d vs %d", fn, a.Cols, b.Cols))
+		panic(fmt.Sprintf("chaoslib: indices: %s: column counts differ: %d vs %d", fn, a.Cols, b.Cols))
 	}
 }

@@ -32,7 +32,10 @@ type nnSearch struct {
 	minD [2][]float64 // per category, per query row: smallest d², +Inf if none
 	arg  [2][]int     // its index in r, −1 if none
 
-	g []float64 // block buffer
+	g              []float64 // block buffer
+	rowCat, colCat []uint8   // categories of the rows of a block pair
+	colMin         [2][]float64
+	colArg         [2][]int
 }
 
 // gemmTol bounds the rounding error of the GEMM formula for d²_ij between
@@ -78,8 +81,10 @@ func nearestCross(q, r blas64.General) ([]int, []float64) {
 func newSearch(q, r blas64.General, self bool, cat func(j int) int) *nnSearch {
 	s := &nnSearch{
 		q: q, r: r, self: self, cat: cat,
-		qsq: sqNorms(q),
-		g:   make([]float64, min(nnBlock, q.Rows)*min(nnBlock, r.Rows)),
+		qsq:    sqNorms(q),
+		g:      make([]float64, min(nnBlock, q.Rows)*min(nnBlock, r.Rows)),
+		rowCat: make([]uint8, nnBlock),
+		colCat: make([]uint8, nnBlock),
 	}
 	if self {
 		s.rsq = s.qsq
@@ -92,6 +97,10 @@ func newSearch(q, r blas64.General, self bool, cat func(j int) int) *nnSearch {
 		for i := range q.Rows {
 			s.minD[c][i] = math.Inf(1)
 			s.arg[c][i] = -1
+		}
+		if self {
+			s.colMin[c] = make([]float64, nnBlock)
+			s.colArg[c] = make([]int, nnBlock)
 		}
 	}
 	return s
@@ -143,35 +152,70 @@ func (s *nnSearch) block(i0, i1, j0, j1 int) {
 	} else {
 		clear(g)
 	}
-	colCat := s.categories(make([]uint8, bj), j0)
+	colCat := s.categories(s.colCat[:bj], j0)
 	var rowCat []uint8
 	if both {
-		rowCat = s.categories(make([]uint8, bi), i0)
+		rowCat = s.categories(s.rowCat[:bi], i0)
+		for c := range 2 {
+			for b := range bj {
+				s.colMin[c][b] = math.Inf(1)
+				s.colArg[c][b] = -1
+			}
+		}
 	}
 	rsq := s.rsq[j0:j1]
 	for a := range bi {
 		i := i0 + a
 		ga := g[a*bj : (a+1)*bj]
 		qa := s.qsq[i]
-		// Row minima per category, kept locally, then merged.
-		var m [2]float64 = [2]float64{math.Inf(1), math.Inf(1)}
-		var arg [2]int = [2]int{-1, -1}
-		for b, v := range ga {
-			if diag && a == b {
-				continue
+		// Row minima per category; b increases, so the first of equal values
+		// (the lowest index) is kept.
+		m := [2]float64{math.Inf(1), math.Inf(1)}
+		arg := [2]int{-1, -1}
+		switch {
+		case diag:
+			for b, v := range ga {
+				if b == a {
+					continue
+				}
+				v += qa + rsq[b]
+				if c := colCat[b]; v < m[c] {
+					m[c], arg[c] = v, j0+b
+				}
 			}
-			v += qa + rsq[b]
-			c := colCat[b]
-			if v < m[c] { // b increases, so the first of equal values is kept
-				m[c], arg[c] = v, j0+b
+		case both:
+			// Column minima too: rows of J against row i (category rowCat[a]);
+			// a increases, so again the lowest index is kept.
+			cm, ca := s.colMin[rowCat[a]][:bj], s.colArg[rowCat[a]][:bj]
+			for b, v := range ga {
+				v += qa + rsq[b]
+				if c := colCat[b]; v < m[c] {
+					m[c], arg[c] = v, j0+b
+				}
+				if v < cm[b] {
+					cm[b], ca[b] = v, i
+				}
 			}
-			if both {
-				s.offer(rowCat[a], j0+b, i, v)
+		default:
+			for b, v := range ga {
+				v += qa + rsq[b]
+				if c := colCat[b]; v < m[c] {
+					m[c], arg[c] = v, j0+b
+				}
 			}
 		}
 		for c := range 2 {
 			if arg[c] >= 0 {
 				s.offer(uint8(c), i, arg[c], m[c])
+			}
+		}
+	}
+	if both {
+		for c := range 2 {
+			for b := range bj {
+				if s.colArg[c][b] >= 0 {
+					s.offer(uint8(c), j0+b, s.colArg[c][b], s.colMin[c][b])
+				}
 			}
 		}
 	}

@@ -12,7 +12,19 @@
 // github.com/chaosgen/chaosgen/internal/openblas) for the heavy products.
 //
 // Functions whose signature has no error (E2, Es, Spectrum, ER, the
-// Classifier methods, Coverage) panic on programming errors: mismatched
-// column counts, empty sets where a statistic is undefined, or labels out of
-// range. EAAI, Score and the file functions return errors.
+// Classifier methods, Coverage) panic, with a "chaoslib: indices:" prefix, on
+// programming errors: mismatched column counts, empty sets where a statistic
+// is undefined, or labels out of range. EAAI, Score and the file functions
+// return errors prefixed "indices:".
+//
+// # Speed
+//
+// At n = 10,000 and N = 784, EAAI costs about 2n²N ≈ 1.6·10¹¹ multiply-adds
+// in DGEMM and dominates; E2 and Es cost two DSYRKs and one 784×784
+// symmetric eigenproblem per set. OpenBLAS picks its kernels by CPU detection
+// when the library loads; where it does not recognise the CPU it falls back
+// to a generic core (OPENBLAS_VERBOSE=2 prints "Core: Prescott") that is
+// several times slower. Setting OPENBLAS_CORETYPE (for example SkylakeX or
+// Haswell, whichever the CPU supports) in the environment of the process
+// avoids that; it cannot be changed from inside a running program.
 package indices

@@ -29,7 +29,7 @@ func E2(data, gen blas32.General) float64 {
 // symmetric matrix of which only the upper triangle is set.
 func covariance(x blas32.General) blas64.Symmetric {
 	if x.Rows == 0 {
-		panic("indices: covariance of an empty sample set")
+		panic("chaoslib: indices: covariance of an empty sample set")
 	}
 	xc := centred(x)
 	N := x.Cols
@@ -44,7 +44,7 @@ func covariance(x blas32.General) blas64.Symmetric {
 // in their upper triangles: diagonal terms once, off-diagonal terms twice.
 func e2FromCov(a, b blas64.Symmetric) float64 {
 	if a.N != b.N {
-		panic(fmt.Sprintf("indices: E2: sizes differ: %d vs %d", a.N, b.N))
+		panic(fmt.Sprintf("chaoslib: indices: E2: sizes differ: %d vs %d", a.N, b.N))
 	}
 	N := a.N
 	if N == 0 {

@@ -67,7 +67,7 @@ func EAAI(data, gen blas32.General) (AA, error) {
 		return AA{}, err
 	}
 	n := data.Rows
-	z := stack64(data, gen) // rows [0, n) are data, [n, 2n) generated
+	z := stack64(data, gen)  // rows [0, n) are data, [n, 2n) generated
 	cat := func(j int) int { // 0: data, 1: generated
 		if j < n {
 			return 0

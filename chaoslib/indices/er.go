@@ -16,7 +16,7 @@ import (
 // panics if the shapes differ and returns 0 for empty sets.
 func ER(recon, s blas32.General) float64 {
 	if recon.Rows != s.Rows || recon.Cols != s.Cols {
-		panic(fmt.Sprintf("indices: ER: shapes differ: %d×%d vs %d×%d", recon.Rows, recon.Cols, s.Rows, s.Cols))
+		panic(fmt.Sprintf("chaoslib: indices: ER: shapes differ: %d×%d vs %d×%d", recon.Rows, recon.Cols, s.Rows, s.Cols))
 	}
 	if s.Rows == 0 || s.Cols == 0 {
 		return 0

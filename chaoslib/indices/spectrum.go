@@ -61,7 +61,7 @@ func spectrumOf(x blas32.General, cov *blas64.Symmetric) []float64 {
 	a := mat.NewSymDense(s.N, slices.Clone(s.Data[:s.N*s.Stride]))
 	var eig mat.EigenSym
 	if !eig.Factorize(a, false) {
-		panic(fmt.Sprintf("indices: Spectrum: eigen-decomposition of a %d×%d matrix did not converge", s.N, s.N))
+		panic(fmt.Sprintf("chaoslib: indices: Spectrum: eigen-decomposition of a %d×%d matrix did not converge", s.N, s.N))
 	}
 	vals := eig.Values(nil) // ascending
 	slices.Reverse(vals)

@@ -1,0 +1,69 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/data"
+)
+
+// Case is one of the paper's six trained models: an architecture on a data set.
+type Case struct {
+	Model   chaoslib.Arch
+	Dataset string
+}
+
+// Name is the case's folder name, e.g. "restricted-mnist".
+func (c Case) Name() string { return string(c.Model) + "-" + c.Dataset }
+
+// Cases lists the 3 architectures × 2 data sets.
+func Cases() []Case {
+	var out []Case
+	for _, ds := range data.Datasets() {
+		for _, a := range chaoslib.Archs() {
+			out = append(out, Case{a, ds})
+		}
+	}
+	return out
+}
+
+// QuickConfig is the Tiny preset cut to a few seconds of training, for
+// `figures --quick`, CI and CHAOSGEN_QUICK notebooks.
+func QuickConfig(c Case) chaoslib.Config {
+	cfg := chaoslib.Tiny(c.Model)
+	cfg.Dataset = c.Dataset
+	cfg.Steps = 150
+	return cfg
+}
+
+// PaperConfig is the PAPER.md preset for a case.
+func PaperConfig(c Case) chaoslib.Config {
+	cfg := chaoslib.PaperMNIST(c.Model)
+	cfg.Dataset = c.Dataset
+	return cfg
+}
+
+// EnsureRun returns the final checkpoint of the run in root/<case>,
+// training it (or resuming it up to cfg.Steps) first if it is missing or
+// shorter. evalN and evalEvery are as in RunOptions.
+func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be backend.Backend, d *Data,
+	evalEvery, evalN int, progress func(Progress)) (string, error) {
+	dir := filepath.Join(root, c.Name())
+	_, steps, err := Checkpoints(dir)
+	if err != nil {
+		return "", err
+	}
+	if n := len(steps); n > 0 && steps[n-1] >= cfg.Steps {
+		return CheckpointPath(dir, steps[n-1]), nil
+	}
+	res, err := Train(RunOptions{Dir: dir, Config: cfg, Resume: len(steps) > 0, Device: be, Train: d.Train, Test: d.Test,
+		EvalEvery: evalEvery, EvalN: evalN, Classifier: d.Classifier, Context: ctx, Progress: progress,
+		Command: fmt.Sprintf("chaosgen train --model %s --dataset %s --out %s (%d steps)", c.Model, c.Dataset, dir, cfg.Steps)})
+	if err != nil {
+		return "", fmt.Errorf("training %s: %w", c.Name(), err)
+	}
+	return res.Checkpoint, nil
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/device"
+	"github.com/chaosgen/chaosgen/plots"
+)
+
+func init() {
+	register("figures", "regenerate every figure of the paper (Fig. 2, 3a, 3b, 4, 5) as PNG", runFigures)
+}
+
+func runFigures(args []string) error {
+	fs := newFlags("figures", "--out DIR [--quick] [--runs DIR] [--datasets mnist,fashion-mnist]")
+	out := fs.String("out", "", "folder for the PNG figures (required)")
+	quick := fs.Bool("quick", false, "tiny models and few steps: a few minutes in all")
+	runs := fs.String("runs", "", "folder of runs <model>-<dataset>/ (checkpoints, metrics.csv); missing runs are trained there (default OUT/runs)")
+	datasets := fs.String("datasets", strings.Join(data.Datasets(), ","), "data sets to draw")
+	n := fs.Int("n", 0, "test images per index evaluation (default 1000; --quick 300)")
+	seed := fs.Uint64("seed", 1, "seed of the free runs drawn")
+	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("--out DIR is required")
+	}
+	dss := strings.Split(*datasets, ",")
+	for _, ds := range dss {
+		if err := checkDataset(ds); err != nil {
+			return fmt.Errorf("--datasets: %v", err)
+		}
+	}
+	if *n < 0 {
+		return fmt.Errorf("--n %d: must be > 0", *n)
+	}
+	if *n == 0 {
+		*n = 1000
+		if *quick {
+			*n = 300
+		}
+	}
+	if *runs == "" {
+		*runs = filepath.Join(*out, "runs")
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	be, err := device.Open(*dev)
+	if err != nil {
+		return fmt.Errorf("--device: %v", err)
+	}
+	defer be.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	save := func(name string, img image.Image) error {
+		p := filepath.Join(*out, name)
+		if err := plots.SavePNG(p, img); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "wrote %s\n", p)
+		return nil
+	}
+	for _, ds := range dss {
+		fmt.Fprintf(os.Stderr, "loading %s …\n", ds)
+		d, err := experiment.LoadData(ds)
+		if err != nil {
+			return err
+		}
+		if *n > d.Test.Len() {
+			return fmt.Errorf("--n %d: the %s test split has %d images", *n, ds, d.Test.Len())
+		}
+		models := map[chaoslib.Arch]*chaoslib.Model{}
+		ckpts := map[chaoslib.Arch]string{}
+		metrics := map[string][]experiment.MetricsRow{}
+		for _, a := range chaoslib.Archs() {
+			c := experiment.Case{Model: a, Dataset: ds}
+			cfg := experiment.PaperConfig(c)
+			if *quick {
+				cfg = experiment.QuickConfig(c)
+			}
+			fmt.Fprintf(os.Stderr, "%s: run in %s (%d steps)\n", c.Name(), filepath.Join(*runs, c.Name()), cfg.Steps)
+			pp := newProgress(os.Stderr)
+			ck, err := experiment.EnsureRun(ctx, *runs, c, cfg, be, d, max(1, cfg.Steps/15), *n, pp.update)
+			if err != nil {
+				return err
+			}
+			ckpts[a] = ck
+			if models[a], err = loadModel(ck, be); err != nil {
+				return err
+			}
+			rows, err := experiment.ReadMetrics(filepath.Join(*runs, c.Name(), "metrics.csv"))
+			if err != nil {
+				return err
+			}
+			metrics[string(a)] = rows
+		}
+		if err := save("fig2_"+ds+".png", experiment.Fig2(ds, d.Test, models, 30, *seed)); err != nil {
+			return err
+		}
+		r := models[chaoslib.Restricted]
+		if err := save("fig3a_"+ds+".png", experiment.Fig3a(r, 8, *seed)); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "scoring %s restricted over t (Fig. 3b) …\n", ds)
+		img, _, err := experiment.Fig3b(r, d, *n, *seed)
+		if err != nil {
+			return err
+		}
+		if err := save("fig3b_"+ds+".png", img); err != nil {
+			return err
+		}
+		if ds == "mnist" || len(dss) == 1 {
+			fields, companion, _, err := experiment.Fig4(r, func() (*chaoslib.Model, error) { return loadModel(ckpts[chaoslib.Restricted], be) }, 36, 30, *seed)
+			if err != nil {
+				return err
+			}
+			if err := save("fig4_fields_"+ds+".png", fields); err != nil {
+				return err
+			}
+			if err := save("fig4_silenced_"+ds+".png", companion); err != nil {
+				return err
+			}
+		}
+		img, err = experiment.Fig5(ds, metrics)
+		if err != nil {
+			return err
+		}
+		if err := save("fig5_"+ds+".png", img); err != nil {
+			return err
+		}
+		for _, m := range models {
+			m.Free()
+		}
+	}
+	return nil
+}
+
+func loadModel(path string, be backend.Backend) (*chaoslib.Model, error) {
+	ck, err := chaoslib.LoadCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	return ck.Model(be)
+}
