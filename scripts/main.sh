@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# main.sh — the README's main-job command: set up a fresh Debian/Ubuntu
+# machine (root or sudo; Go ≥ 1.26 on PATH), fetch the data, then execute
+# every notebook headlessly and regenerate every figure of the paper.
+#
+# Small by default (CHAOSGEN_QUICK=1: tiny models, a few minutes). For the
+# full paper-sized run set CHAOSGEN_QUICK=0 (hours on a laptop CPU).
+# Outputs: out/notebooks (executed .ipynb + .html) and out/figures (PNG).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CHAOSGEN_QUICK="${CHAOSGEN_QUICK:-1}"
+scripts/install.sh all
+export PATH="$(go env GOPATH)/bin:$PATH"
+go run ./cmd/chaosgen data fetch
+scripts/run-notebooks.sh out/notebooks
+quick=()
+[ "$CHAOSGEN_QUICK" = 1 ] && quick=(--quick)
+go run ./cmd/chaosgen figures "${quick[@]}" --out out/figures
+echo "main.sh: notebooks in out/notebooks, figures in out/figures"

