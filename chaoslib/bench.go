@@ -27,6 +27,7 @@ type BenchResult struct {
 	Ratio      float64 `json:"ratio"`          // GFLOPS / GemmGFLOPS
 	GemmShapes int     `json:"gemm_shapes"`
 	GemmCalls  int     `json:"gemm_calls"`
+	BLASCore   string  `json:"blas_core,omitempty"` // set by callers on the CPU backend: OpenBLAS kernel family
 }
 
 func (r BenchResult) String() string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/device"
+	"github.com/chaosgen/chaosgen/internal/openblas"
 )
 
 func init() {
@@ -42,6 +43,9 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
+	if be.Name() == "cpu" {
+		r.BLASCore = openblas.CoreName()
+	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
@@ -54,5 +58,8 @@ func runBench(args []string) error {
 	fmt.Printf("GFLOP/s      %.1f\n", r.GFLOPS)
 	fmt.Printf("SGEMM GFLOP/s %.1f (%s GEMM alone on the same shapes, same run)\n", r.GemmGFLOPS, r.Backend)
 	fmt.Printf("ratio        %.2f\n", r.Ratio)
+	if r.BLASCore != "" {
+		fmt.Printf("OpenBLAS     %s kernels\n", r.BLASCore)
+	}
 	return nil
 }

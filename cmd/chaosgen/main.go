@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"sort"
+
+	"github.com/chaosgen/chaosgen/internal/openblas"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand's
@@ -54,6 +56,9 @@ func main() {
 		fmt.Fprintf(os.Stderr, "chaosgen: unknown command %q\n\n", os.Args[1])
 		usage()
 		os.Exit(2)
+	}
+	if hint := openblas.Hint(); hint != "" && os.Args[1] != "data" {
+		fmt.Fprintln(os.Stderr, "chaosgen: note:", hint)
 	}
 	if err := cmd.run(os.Args[2:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

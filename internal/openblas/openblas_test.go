@@ -32,3 +32,11 @@ func TestMatUsesBLAS64(t *testing.T) {
 		t.Fatalf("AᵀA = %v, want %v", mat.Formatted(&c), mat.Formatted(want))
 	}
 }
+
+// TestCoreName: OpenBLAS reports a non-empty kernel family.
+func TestCoreName(t *testing.T) {
+	if CoreName() == "" {
+		t.Fatal("empty OpenBLAS core name")
+	}
+	t.Logf("OpenBLAS core %q; hint %q", CoreName(), Hint())
+}
