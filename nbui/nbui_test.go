@@ -1,0 +1,58 @@
+package nbui
+
+import (
+	"image"
+	"strings"
+	"testing"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+)
+
+// Outside a kernel every function must be a harmless no-op.
+func TestOutsideNotebook(t *testing.T) {
+	if IsNotebook() {
+		t.Skip("running inside GoNB")
+	}
+	Image(image.NewGray(image.Rect(0, 0, 2, 2)))
+	PNG([]byte("not a png"))
+	Plot(plot.New(), 4*vg.Centimeter, 3*vg.Centimeter)
+	HTML("<b>x</b>")
+	Markdown("*x*")
+	Table([]string{"a"}, [][]string{{"1"}})
+	p := NewProgress(3, "steps")
+	for i := range 3 {
+		p.Update(i+1, "loss 0.1")
+	}
+	p.Done()
+	p.Update(4, "ignored after Done")
+}
+
+func TestTableHTML(t *testing.T) {
+	h := TableHTML([]string{"model", "E2"}, [][]string{{"<deep>", "0.12"}, {"rbm"}})
+	for _, want := range []string{"<th", ">model</th>", "&lt;deep&gt;", ">0.12</td>", "<td style=\"padding:2px 10px;text-align:right\"></td>"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("table HTML lacks %q:\n%s", want, h)
+		}
+	}
+	if strings.Count(h, "<tr") != 3 {
+		t.Errorf("want 3 rows (header + 2):\n%s", h)
+	}
+}
+
+func TestProgressHTML(t *testing.T) {
+	h := progressHTML("train <MNIST>", 50, 200, 10*time.Second, "loss=0.3", false)
+	for _, want := range []string{"train &lt;MNIST&gt;", `value="50" max="200"`, "50/200 (25%)", "5.0 step/s", "ETA 30s", "loss=0.3"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("progress HTML lacks %q:\n%s", want, h)
+		}
+	}
+	h = progressHTML("x", 200, 200, 90*time.Second, "", true)
+	if !strings.Contains(h, "done in 1m30s") {
+		t.Errorf("finished bar lacks the elapsed time:\n%s", h)
+	}
+	if h := progressHTML("x", 0, 0, 0, "", false); !strings.Contains(h, "ETA –") {
+		t.Errorf("zero total: %s", h)
+	}
+}

@@ -1,0 +1,141 @@
+package plots
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// DPI is the resolution of rendered plots: a 16 cm × 10 cm plot is about
+// 605 × 378 pixels.
+const DPI = 96
+
+// Default plot sizes.
+const (
+	Width  = 16 * vg.Centimeter
+	Height = 10 * vg.Centimeter
+)
+
+// PlotPNG renders p at w×h (Width×Height when zero) as PNG bytes.
+func PlotPNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	w, h = orDefault(w, Width), orDefault(h, Height)
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
+	p.Draw(draw.New(c))
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("plots: encoding plot %q: %w", p.Title.Text, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// PlotImage renders p at w×h (Width×Height when zero) as an image.
+func PlotImage(p *plot.Plot, w, h vg.Length) image.Image {
+	w, h = orDefault(w, Width), orDefault(h, Height)
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
+	p.Draw(draw.New(c))
+	return c.Image()
+}
+
+func orDefault(v, d vg.Length) vg.Length {
+	if v <= 0 {
+		return d
+	}
+	return v
+}
+
+// SavePlotPNG renders p at w×h (Width×Height when zero) to a PNG file,
+// atomically (see SavePNG).
+func SavePlotPNG(path string, p *plot.Plot, w, h vg.Length) error {
+	b, err := PlotPNG(p, w, h)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, b)
+}
+
+// PanelGrid draws plots as a grid of panels (rows of plots[r]) on one w×h
+// image, their data areas aligned (plot.Align). Nil plots leave their panel
+// empty. All rows must have the same length. Zero w or h means
+// Width·columns, Height·rows.
+func PanelGrid(plots [][]*plot.Plot, w, h vg.Length) (image.Image, error) {
+	rows := len(plots)
+	if rows == 0 {
+		return nil, fmt.Errorf("plots: PanelGrid with no plots")
+	}
+	cols := len(plots[0])
+	for r, row := range plots {
+		if len(row) != cols || cols == 0 {
+			return nil, fmt.Errorf("plots: PanelGrid row %d has %d plots, row 0 has %d", r, len(row), cols)
+		}
+	}
+	w = orDefault(w, Width*vg.Length(cols))
+	h = orDefault(h, Height*vg.Length(rows))
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
+	dc := draw.New(c)
+	tiles := draw.Tiles{
+		Rows: rows, Cols: cols,
+		PadX: vg.Millimeter * 6, PadY: vg.Millimeter * 6,
+		PadTop: vg.Millimeter * 5, PadBottom: vg.Millimeter * 2,
+		PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2,
+	}
+	canvases := plot.Align(plots, tiles, dc)
+	for r, row := range plots {
+		for i, p := range row {
+			if p != nil {
+				p.Draw(canvases[r][i])
+			}
+		}
+	}
+	return c.Image(), nil
+}
+
+// EncodePNG returns img as PNG bytes.
+func EncodePNG(img image.Image) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("plots: encoding PNG: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// SavePNG writes img to path as PNG, atomically: it writes a temporary file
+// in the same directory, then renames it, so that a reader never sees half a
+// file. The directory must exist.
+func SavePNG(path string, img image.Image) error {
+	b, err := EncodePNG(img)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, b)
+}
+
+func writeAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("plots: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("plots: writing %s: %w", path, err)
+	}
+	return nil
+}
