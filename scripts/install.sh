@@ -7,7 +7,7 @@
 # (sudo is used only for apt-get, and only when something is missing).
 #
 # Usage: scripts/install.sh [PART ...]        (default: all)
-#   deps     Go check (>= 1.26) + apt: libopenblas-dev gcc git ca-certificates,
+#   deps     Go check (>= 1.26) + apt: libopenblas-dev gcc g++ git ca-certificates,
 #            and nodejs + npm when `npm` is missing. Enough for `go test ./...`.
 #   jupyter  apt: jupyter-nbconvert jupyter-notebook jupyter-client python3-nbclient
 #            python3-ipykernel (and jupyterlab where the distribution has it),
@@ -114,7 +114,7 @@ check_go() {
 # ---- parts -----------------------------------------------------------------
 install_deps() {
 	check_go
-	apt_install libopenblas-dev gcc git ca-certificates
+	apt_install libopenblas-dev gcc g++ git ca-certificates
 	if command -v npm >/dev/null 2>&1; then
 		log "npm: already present ($(npm --version 2>/dev/null || echo '?'))"
 	else
