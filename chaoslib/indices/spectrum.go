@@ -2,6 +2,7 @@ package indices
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/blas"
@@ -58,10 +59,20 @@ func spectrumOf(x blas32.General, cov *blas64.Symmetric) []float64 {
 		blas64.Syrk(blas.NoTrans, 1/float64(n), xc, 0, s)
 	}
 	// Copy: EigenSym must not see the caller's covariance (it is reused by E2).
-	a := mat.NewSymDense(s.N, slices.Clone(s.Data[:s.N*s.Stride]))
+	// Entries below 1e-100 are set to 0: gonum's Dsterf (v0.17.0) panics with
+	// "insufficient length of a" when it rescales a block of the tridiagonal
+	// whose norm is that tiny, which happens for collapsed, saturated sample
+	// sets. They are far below float64 resolution of any λ that matters.
+	d := slices.Clone(s.Data[:s.N*s.Stride])
+	for i, v := range d {
+		if math.Abs(v) < 1e-100 {
+			d[i] = 0
+		}
+	}
+	a := mat.NewSymDense(s.N, d)
 	var eig mat.EigenSym
-	if !eig.Factorize(a, false) {
-		panic(fmt.Sprintf("chaoslib: indices: Spectrum: eigen-decomposition of a %d×%d matrix did not converge", s.N, s.N))
+	if !eigen(&eig, a) {
+		return spectrumSVD(x)
 	}
 	vals := eig.Values(nil) // ascending
 	slices.Reverse(vals)
@@ -92,4 +103,29 @@ func esFromSpectra(a, b []float64, N int) float64 {
 		s += d * d
 	}
 	return s / float64(N)
+}
+
+// eigen factorizes a, turning a panic inside gonum's LAPACK into a failure.
+func eigen(eig *mat.EigenSym, a *mat.SymDense) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false
+		}
+	}()
+	return eig.Factorize(a, false)
+}
+
+// spectrumSVD is Spectrum through the SVD of the centred data, the fallback
+// when the eigen-decomposition fails: λ_k = σ_k² / n.
+func spectrumSVD(x blas32.General) []float64 {
+	xc := centred(x)
+	var svd mat.SVD
+	if !svd.Factorize(mat.NewDense(xc.Rows, xc.Cols, xc.Data[:xc.Rows*xc.Stride]), mat.SVDNone) {
+		panic(fmt.Sprintf("chaoslib: indices: Spectrum: neither eigen-decomposition nor SVD of a %d×%d set converged", x.Rows, x.Cols))
+	}
+	vals := svd.Values(nil) // decreasing
+	for i, v := range vals {
+		vals[i] = v * v / float64(x.Rows)
+	}
+	return vals
 }

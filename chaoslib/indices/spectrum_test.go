@@ -1,6 +1,7 @@
 package indices
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -92,4 +93,15 @@ func TestEsPadding(t *testing.T) {
 	data := mk([]float32{1, 1, 0, 0}, []float32{-1, -1, 0, 0})
 	gen := mk([]float32{1, 0, 0, 0}, []float32{-1, 0, 0, 0}, []float32{0.5, 0, 0, 0}, []float32{-0.5, 0, 0, 0})
 	near(t, "Es", Es(data, gen), 0.47265625, 1e-15)
+}
+
+// TestSpectrumSVDFallback: the SVD path gives the eigenvalue path's spectrum.
+func TestSpectrumSVDFallback(t *testing.T) {
+	x := gaussian(rand.New(rand.NewPCG(3, 3)), 60, 7)
+	a, b := Spectrum(x), spectrumSVD(x)
+	for k := range a {
+		if math.Abs(a[k]-b[k]) > 1e-9*(1+a[0]) {
+			t.Fatalf("λ_%d: eigen %g, SVD %g", k, a[k], b[k])
+		}
+	}
 }
