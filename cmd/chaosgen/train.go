@@ -51,6 +51,16 @@ func runTrain(args []string) error {
 		return err
 	}
 	if *resume {
+		var fixed []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "model", "preset", "hidden", "g", "tau", "dt", "T", "lr", "sigma", "data-clip", "batch", "chains", "seed":
+				fixed = append(fixed, "--"+f.Name)
+			}
+		})
+		if len(fixed) > 0 {
+			return fmt.Errorf("--resume continues the run's own config; %s cannot change it (only --steps, --eval-every, --eval-n)", strings.Join(fixed, ", "))
+		}
 		rec, err := experiment.ReadRunRecord(*out)
 		if err != nil {
 			return fmt.Errorf("--resume: %v", err)

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/device"
+)
+
+func init() {
+	register("sweep", "grid or random search over config fields: short runs, indices at t = T in sweep.csv", runSweep)
+}
+
+func runSweep(args []string) error {
+	fs := newFlags("sweep", `--model M --dataset D --out DIR --grid "g=1.5,2;lr=0.05,0.02" [--random K] [config flags as the base] [flags]`)
+	cf := addConfigFlags(fs)
+	dataset := fs.String("dataset", "mnist", "data set: mnist or fashion-mnist")
+	out := fs.String("out", "", "output folder: sweep.csv, sweep.json and one run-NNN/ per config (required unless --dry-run)")
+	grid := fs.String("grid", "", `axes, "FIELD=V1,V2;FIELD=…", FIELD one of `+strings.Join(experiment.SweepFields, ", ")+` (required)`)
+	random := fs.Int("random", 0, "train K random points of the grid instead of all of it (0: the whole grid)")
+	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the --random draws (the runs use --seed)")
+	evalN := fs.Int("eval-n", 500, "test images (and generated samples) per evaluation")
+	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
+	dryRun := fs.Bool("dry-run", false, "print the configs and exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *grid == "" {
+		return errors.New(`--grid is required, e.g. --grid "g=1.5,2,3;lr=0.05,0.02"`)
+	}
+	axes, err := experiment.ParseGrid(*grid)
+	if err != nil {
+		return fmt.Errorf("--grid %q: %v", *grid, err)
+	}
+	if *random < 0 {
+		return fmt.Errorf("--random %d: must be ≥ 0", *random)
+	}
+	if *evalN <= 0 {
+		return fmt.Errorf("--eval-n %d: must be > 0", *evalN)
+	}
+	if err := checkDataset(*dataset); err != nil {
+		return err
+	}
+	if *out == "" && !*dryRun {
+		return errors.New("--out DIR is required")
+	}
+	base, err := cf.config(*dataset)
+	if err != nil {
+		return err
+	}
+	spec := experiment.SweepSpec{Base: base, Axes: axes, Random: *random, Seed: *sweepSeed}
+	configs, skipped, err := experiment.Points(spec)
+	if err != nil {
+		return fmt.Errorf("--grid %q: %v", *grid, err)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(os.Stderr, "skipping %s: %v\n", pointText(s.Config, axes), flagError(s.Err))
+	}
+	if len(configs) == 0 {
+		return fmt.Errorf("--grid %q: no valid config (%d skipped)", *grid, len(skipped))
+	}
+	if *dryRun {
+		for i, c := range configs {
+			fmt.Printf("run-%03d  %s\n    chaosgen train %s\n", i, pointText(c, axes),
+				strings.Join(experiment.TrainArgs(c, experiment.RunDir(orDefault(*out, "DIR"), i)), " "))
+		}
+		fmt.Fprintf(os.Stderr, "%d configs, %d skipped\n", len(configs), len(skipped))
+		return nil
+	}
+
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	rec := map[string]any{"command": "chaosgen " + strings.Join(append([]string{"sweep"}, args...), " "),
+		"base": base, "axes": axes, "random": *random, "sweep_seed": *sweepSeed, "eval_n": *evalN, "runs": len(configs)}
+	js, _ := json.MarshalIndent(rec, "", "  ")
+	if err := chaoslib.WriteFileAtomic(filepath.Join(*out, "sweep.json"), append(js, '\n')); err != nil {
+		return err
+	}
+	be, err := device.Open(*dev)
+	if err != nil {
+		return fmt.Errorf("--device: %v", err)
+	}
+	defer be.Close()
+	fmt.Fprintf(os.Stderr, "loading %s …\n", *dataset)
+	d, err := experiment.LoadData(*dataset)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var pp *progressPrinter
+	rows, err := experiment.Sweep(ctx, configs, *out, be, d, *evalN, func(e experiment.SweepEvent) {
+		switch {
+		case e.Train != nil:
+			pp.update(*e.Train)
+		case e.Row != nil:
+			r := e.Row
+			note := ""
+			if e.Reused {
+				note = " (already done)"
+			}
+			if r.Report != nil {
+				fmt.Fprintf(os.Stderr, "run-%03d%s: step %d  E2 %.3g  Es %.3g  EAAI %.3g  coverage %d  %s\n",
+					r.Run, note, r.Steps, r.Report.E2, r.Report.Es, r.Report.EAAI, r.Report.Coverage, r.Status)
+			} else {
+				fmt.Fprintf(os.Stderr, "run-%03d%s: %s\n", r.Run, note, r.Status)
+			}
+		default:
+			pp = newProgress(os.Stderr)
+			verb := "training"
+			if e.Resumed {
+				verb = "resuming"
+			}
+			fmt.Fprintf(os.Stderr, "run-%03d (%d/%d) %s: %s\n", e.Run, e.Run+1, e.Runs, verb, pointText(configs[e.Run], axes))
+		}
+	})
+	if errors.Is(err, experiment.ErrInterrupted) {
+		fmt.Fprintf(os.Stderr, "\ninterrupted after %d of %d runs; run the same command again to continue\n", len(rows), len(configs))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	printSweepTable(rows, experiment.VariedFields(configs), *out)
+	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// pointText writes a config's axis values as "g=1.5 lr=0.05".
+func pointText(c chaoslib.Config, axes []experiment.Axis) string {
+	parts := make([]string, len(axes))
+	for i, a := range axes {
+		parts[i] = a.Field + "=" + strconv.FormatFloat(experiment.FieldValue(c, a.Field), 'g', -1, 64)
+	}
+	return strings.Join(parts, " ")
+}
+
+// printSweepTable prints the rows sorted by EAAI, then E2 (runs without
+// indices last), and the best run's `chaosgen train` line.
+func printSweepTable(rows []experiment.SweepRow, varied []string, out string) {
+	sorted := append([]experiment.SweepRow(nil), rows...)
+	key := func(r experiment.SweepRow) (bool, float64, float64) {
+		if r.Report == nil || r.Status != "ok" || math.IsNaN(r.Report.EAAI) {
+			return false, 0, 0
+		}
+		return true, r.Report.EAAI, r.Report.E2
+	}
+	sort.SliceStable(sorted, func(i, j int) bool {
+		oi, ei, e2i := key(sorted[i])
+		oj, ej, e2j := key(sorted[j])
+		if oi != oj {
+			return oi
+		}
+		if ei != ej {
+			return ei < ej
+		}
+		return e2i < e2j
+	})
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	head := []string{"run"}
+	for _, f := range varied {
+		head = append(head, f)
+	}
+	head = append(head, "steps", "E2", "Es", "ER", "EAAI", "cov", "status")
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+	for _, r := range sorted {
+		line := []string{fmt.Sprintf("run-%03d", r.Run)}
+		for _, f := range varied {
+			line = append(line, strconv.FormatFloat(experiment.FieldValue(r.Config, f), 'g', -1, 64))
+		}
+		line = append(line, strconv.Itoa(r.Steps))
+		if p := r.Report; p != nil {
+			er := "-"
+			if p.ER != nil {
+				er = g(*p.ER)
+			}
+			line = append(line, g(p.E2), g(p.Es), er, g(p.EAAI), fmt.Sprintf("%d/%d", p.Coverage, data.Classes))
+		} else {
+			line = append(line, "-", "-", "-", "-", "-")
+		}
+		status := r.Status
+		if len(status) > 40 {
+			status = status[:37] + "..."
+		}
+		fmt.Fprintln(tw, strings.Join(append(line, status), "\t")+"\t")
+	}
+	tw.Flush()
+	if len(sorted) > 0 {
+		if ok, _, _ := key(sorted[0]); ok {
+			best := sorted[0]
+			fmt.Printf("\nbest (lowest EAAI, then E2): run-%03d\n  chaosgen train %s\n", best.Run,
+				strings.Join(experiment.TrainArgs(best.Config, filepath.Join(out, "best")), " "))
+		}
+	}
+	fmt.Printf("\nall rows: %s\n", filepath.Join(out, "sweep.csv"))
+}
