@@ -6,9 +6,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
+	"strings"
 
+	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 )
 
@@ -75,28 +76,17 @@ func parseMetrics(r io.Reader, path string) ([]MetricsRow, error) {
 	return out, nil
 }
 
-// writeMetrics rewrites path with rows (atomically).
-func writeMetrics(path string, rows []MetricsRow) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".metrics.tmp*")
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
+// WriteMetrics writes rows to path as metrics.csv (atomically).
+func WriteMetrics(path string, rows []MetricsRow) error {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
 	w.Write(MetricsColumns)
 	for _, r := range rows {
 		w.Write(r.record())
 	}
 	w.Flush()
-	err = w.Error()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := w.Error(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return nil
+	return chaoslib.WriteFileAtomic(path, []byte(b.String()))
 }

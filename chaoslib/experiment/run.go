@@ -161,7 +161,7 @@ func Train(o RunOptions) (RunResult, error) {
 		}
 		rows = append(rows, MetricsRow{Step: tr.Step, Seconds: seconds, Report: rs[0]})
 		res.Last = &rows[len(rows)-1]
-		return writeMetrics(metricsPath, rows)
+		return WriteMetrics(metricsPath, rows)
 	}
 	save := func() error {
 		ck := tr.Checkpoint()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -56,7 +54,7 @@ func runRBM(args []string) error {
 	steps := fs.Int("steps", def.Steps, "total updates")
 	seed := fs.Uint64("seed", def.Seed, "random seed (initial W, minibatches, chains)")
 	initStd := fs.Float64("init-std", def.InitStd, "std of the N(0, std²) initial couplings W (assumed)")
-	initBias := fs.String("init-bias", "zero", "initial visible biases: zero, or data (atanh of the training mean)")
+	initBias := fs.String("init-bias", "zero", "initial visible biases: zero (as the chaotic models), or data (atanh of the training mean)")
 	evalN := fs.Int("eval-n", 1000, "test images (and generated samples) per evaluation")
 	evalEvery := fs.Int("eval-every", 0, "updates between evaluations written to metrics.csv (default steps/20)")
 	resume := fs.Bool("resume", false, "continue from DIR/rbm.npz up to --steps")
@@ -93,7 +91,7 @@ func runRBM(args []string) error {
 		if r.Cfg.Dataset != "" && r.Cfg.Dataset != *dataset {
 			return fmt.Errorf("--resume: %s was trained on %s, not --dataset %s", *out, r.Cfg.Dataset, *dataset)
 		}
-		for _, name := range []string{"hidden", "k", "lr", "batch", "chains", "seed", "init-std"} {
+		for _, name := range []string{"hidden", "k", "lr", "batch", "chains", "seed", "init-std", "init-bias"} {
 			if setFlag(fs, name) {
 				return fmt.Errorf("--%s: with --resume the saved config is used (only --steps, --eval-n and --eval-every may change)", name)
 			}
@@ -123,7 +121,7 @@ func runRBM(args []string) error {
 			return fmt.Errorf("%s already holds an RBM (%s); use --resume, or another --out", *out, modelPath)
 		}
 		cfg := rbm.Config{Dataset: *dataset, N: data.Pixels, M: *hidden, K: *k, LR: *lr, Batch: *batch,
-			Chains: *chains, Steps: *steps, InitStd: *initStd, Seed: *seed}
+			Chains: *chains, Steps: *steps, InitStd: *initStd, InitBias: *initBias, Seed: *seed}
 		var err error
 		if r, err = rbm.New(cfg); err != nil {
 			return rbmFlagError(err)
@@ -145,7 +143,7 @@ func runRBM(args []string) error {
 		return err
 	}
 	*evalN = min(*evalN, d.Test.Len())
-	if *initBias == "data" && r.Step == 0 {
+	if cfg.InitBias == "data" && r.Step == 0 { // before the step-0 evaluation
 		if err := r.InitVisibleBias(d.Train.X); err != nil {
 			return err
 		}
@@ -170,7 +168,7 @@ func runRBM(args []string) error {
 		rep.T = float64(cfg.K)
 		rows = append(rows, experiment.MetricsRow{Step: r.Step, Seconds: seconds, Report: rep})
 		last = &rows[len(rows)-1]
-		if err := writeRBMMetrics(metricsPath, rows); err != nil {
+		if err := experiment.WriteMetrics(metricsPath, rows); err != nil {
 			return err
 		}
 		return r.Save(modelPath)
@@ -219,7 +217,7 @@ func runRBM(args []string) error {
 
 // rbmFlagOf maps rbm.Config fields to their flags.
 var rbmFlagOf = map[string]string{"N": "(N)", "M": "--hidden", "K": "--k", "LR": "--lr", "Batch": "--batch",
-	"Chains": "--chains", "Steps": "--steps", "InitStd": "--init-std"}
+	"Chains": "--chains", "Steps": "--steps", "InitStd": "--init-std", "InitBias": "--init-bias"}
 
 // rbmFlagError rewrites an rbm.Config validation error in terms of the flag.
 func rbmFlagError(err error) error {
@@ -230,26 +228,4 @@ func rbmFlagError(err error) error {
 		}
 	}
 	return err
-}
-
-// writeRBMMetrics writes rows atomically in the metrics.csv format of
-// training runs (experiment.MetricsColumns; experiment.ReadMetrics reads it).
-func writeRBMMetrics(path string, rows []experiment.MetricsRow) error {
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	w.Write(experiment.MetricsColumns)
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
-	for _, r := range rows {
-		er := ""
-		if r.ER != nil {
-			er = f(*r.ER)
-		}
-		w.Write([]string{strconv.Itoa(r.Step), f(r.Seconds), f(r.T), strconv.Itoa(r.N), f(r.E2), f(r.Es), er,
-			f(r.EAAI), f(r.AATruth), f(r.AASyn), strconv.Itoa(r.Coverage)})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return chaoslib.WriteFileAtomic(path, []byte(b.String()))
 }

@@ -1,0 +1,571 @@
+package experiment
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
+)
+
+// SweepSpec describes a hyper-parameter search: Base with the values of
+// each axis substituted, as a full grid (Random = 0) or as Random points
+// drawn from the axes with the PCG seeded by Seed.
+type SweepSpec struct {
+	Base   chaoslib.Config
+	Axes   []Axis
+	Random int    // > 0: this many random points instead of the grid
+	Seed   uint64 // seeds the random points (not the runs: those use Config.Seed)
+}
+
+// Axis is one swept Config field, named by its CLI flag (see SweepFields),
+// and the values it takes.
+type Axis struct {
+	Field  string
+	Values []float64
+}
+
+// SweepFields lists the fields a sweep can vary, by CLI flag name, in the
+// order of the sweep.csv columns. "hidden" sets the single hidden layer of
+// the restricted model, or both layers of the deep one.
+var SweepFields = []string{"g", "tau", "dt", "T", "lr", "sigma", "batch", "chains", "hidden", "steps", "data-clip", "seed"}
+
+// intFields are the SweepFields whose values must be whole numbers.
+var intFields = map[string]bool{"batch": true, "chains": true, "hidden": true, "steps": true, "seed": true}
+
+func knownField(f string) bool {
+	for _, s := range SweepFields {
+		if s == f {
+			return true
+		}
+	}
+	return false
+}
+
+// FieldValue returns the value of a sweep field of c (hidden: the first
+// hidden size, 0 without hidden layers).
+func FieldValue(c chaoslib.Config, field string) float64 {
+	switch field {
+	case "g":
+		return c.G
+	case "tau":
+		return c.Tau
+	case "dt":
+		return c.Dt
+	case "T":
+		return c.T
+	case "lr":
+		return c.LR
+	case "sigma":
+		return c.Sigma
+	case "batch":
+		return float64(c.Batch)
+	case "chains":
+		return float64(c.Chains)
+	case "hidden":
+		if len(c.Hidden) == 0 {
+			return 0
+		}
+		return float64(c.Hidden[0])
+	case "steps":
+		return float64(c.Steps)
+	case "data-clip":
+		return c.DataClip
+	case "seed":
+		return float64(c.Seed)
+	}
+	panic("experiment: unknown sweep field " + strconv.Quote(field))
+}
+
+// setField sets a sweep field of c (whose Hidden must not be shared).
+func setField(c *chaoslib.Config, field string, v float64) {
+	switch field {
+	case "g":
+		c.G = v
+	case "tau":
+		c.Tau = v
+	case "dt":
+		c.Dt = v
+	case "T":
+		c.T = v
+	case "lr":
+		c.LR = v
+	case "sigma":
+		c.Sigma = v
+	case "batch":
+		c.Batch = int(v)
+	case "chains":
+		c.Chains = int(v)
+	case "hidden":
+		if len(c.Hidden) == 0 {
+			c.Hidden = []int{int(v)} // fails Validate for the unrestricted model
+		}
+		for i := range c.Hidden {
+			c.Hidden[i] = int(v)
+		}
+	case "steps":
+		c.Steps = int(v)
+	case "data-clip":
+		c.DataClip = v
+	case "seed":
+		c.Seed = uint64(v)
+	default:
+		panic("experiment: unknown sweep field " + strconv.Quote(field))
+	}
+}
+
+// Check reports the first bad axis: an unknown or repeated field, no
+// values, a non-finite value, or a fractional or negative value for an
+// integer field. Errors name the field.
+func (s SweepSpec) Check() error {
+	seen := map[string]bool{}
+	for _, a := range s.Axes {
+		if !knownField(a.Field) {
+			return fmt.Errorf("unknown field %q (want one of %s)", a.Field, strings.Join(SweepFields, ", "))
+		}
+		if seen[a.Field] {
+			return fmt.Errorf("field %s given twice", a.Field)
+		}
+		seen[a.Field] = true
+		if len(a.Values) == 0 {
+			return fmt.Errorf("field %s has no values", a.Field)
+		}
+		for _, v := range a.Values {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("field %s: value %g is not finite", a.Field, v)
+			}
+			if intFields[a.Field] && (v != math.Trunc(v) || v < 0 || v > 1<<53) {
+				return fmt.Errorf("field %s: value %g is not a whole number ≥ 0", a.Field, v)
+			}
+		}
+	}
+	if s.Random < 0 {
+		return fmt.Errorf("random = %d: must be ≥ 0", s.Random)
+	}
+	return nil
+}
+
+// ParseGrid parses axes written as "g=1.5,2,3;lr=0.05,0.02": fields named
+// by their CLI flag (an optional leading "--" is accepted), separated by
+// ';', each with comma-separated values. Errors quote the bad part.
+func ParseGrid(s string) ([]Axis, error) {
+	var axes []Axis
+	for _, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, vals, ok := strings.Cut(part, "=")
+		name = strings.TrimPrefix(strings.TrimSpace(name), "--")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("axis %q: want FIELD=V1,V2,…", part)
+		}
+		if !knownField(name) {
+			return nil, fmt.Errorf("axis %q: unknown field %q (want one of %s)", part, name, strings.Join(SweepFields, ", "))
+		}
+		a := Axis{Field: name}
+		for _, t := range strings.Split(vals, ",") {
+			t = strings.TrimSpace(t)
+			v, err := strconv.ParseFloat(t, 64)
+			if err != nil {
+				return nil, fmt.Errorf("axis %q: field %s: %q is not a number", part, name, t)
+			}
+			a.Values = append(a.Values, v)
+		}
+		axes = append(axes, a)
+	}
+	if len(axes) == 0 {
+		return nil, errors.New("no axes (want e.g. \"g=1.5,2;lr=0.05,0.02\")")
+	}
+	if err := (SweepSpec{Axes: axes}).Check(); err != nil {
+		return nil, err
+	}
+	return axes, nil
+}
+
+// Skipped is a point of a sweep whose config failed validation.
+type Skipped struct {
+	Config chaoslib.Config
+	Err    error
+}
+
+// Points returns the sweep's configs (RandomPoints(spec, spec.Random) when
+// Random > 0, else Grid) and the points that failed Config.Validate, or an
+// error from spec.Check.
+func Points(spec SweepSpec) ([]chaoslib.Config, []Skipped, error) {
+	if err := spec.Check(); err != nil {
+		return nil, nil, err
+	}
+	var all []chaoslib.Config
+	if spec.Random > 0 {
+		all = randomPoints(spec, spec.Random)
+	} else {
+		all = gridPoints(spec)
+	}
+	var ok []chaoslib.Config
+	var bad []Skipped
+	for _, c := range all {
+		if err := c.Validate(); err != nil {
+			bad = append(bad, Skipped{c, err})
+		} else {
+			ok = append(ok, c)
+		}
+	}
+	return ok, bad, nil
+}
+
+// Grid returns the cartesian product of the axes applied to Base, the last
+// axis varying fastest, without the combinations that fail Config.Validate
+// (Points reports them). It panics if spec.Check fails.
+func Grid(spec SweepSpec) []chaoslib.Config {
+	spec.Random = 0
+	ok, _, err := Points(spec)
+	if err != nil {
+		panic("experiment: Grid: " + err.Error())
+	}
+	return ok
+}
+
+// RandomPoints returns k points, each axis value drawn uniformly from its
+// list by a PCG seeded by spec.Seed; a point equal to an earlier one is
+// redrawn (k is capped at the grid size). Points failing Config.Validate are
+// dropped (Points reports them). It panics if spec.Check fails.
+func RandomPoints(spec SweepSpec, k int) []chaoslib.Config {
+	if err := spec.Check(); err != nil {
+		panic("experiment: RandomPoints: " + err.Error())
+	}
+	var ok []chaoslib.Config
+	for _, c := range randomPoints(spec, k) {
+		if c.Validate() == nil {
+			ok = append(ok, c)
+		}
+	}
+	return ok
+}
+
+// point applies the value indices idx (one per axis) to a copy of Base.
+func (s SweepSpec) point(idx []int) chaoslib.Config {
+	c := s.Base
+	c.Hidden = append([]int(nil), s.Base.Hidden...)
+	for i, a := range s.Axes {
+		setField(&c, a.Field, a.Values[idx[i]])
+	}
+	return c
+}
+
+func gridPoints(s SweepSpec) []chaoslib.Config {
+	idx := make([]int, len(s.Axes))
+	var out []chaoslib.Config
+	for {
+		out = append(out, s.point(idx))
+		i := len(idx) - 1
+		for ; i >= 0; i-- {
+			if idx[i]++; idx[i] < len(s.Axes[i].Values) {
+				break
+			}
+			idx[i] = 0
+		}
+		if i < 0 {
+			return out
+		}
+	}
+}
+
+// randomStream is the PCG stream of RandomPoints.
+const randomStream = 0x7377656570 // "sweep"
+
+func randomPoints(s SweepSpec, k int) []chaoslib.Config {
+	size := 1
+	for _, a := range s.Axes {
+		size *= len(a.Values)
+		if size > 1<<30 {
+			break
+		}
+	}
+	k = min(k, size)
+	rng := rand.New(rand.NewPCG(s.Seed, randomStream))
+	seen := map[string]bool{}
+	var out []chaoslib.Config
+	idx := make([]int, len(s.Axes))
+	for len(out) < k {
+		for i, a := range s.Axes {
+			idx[i] = rng.IntN(len(a.Values))
+		}
+		key := fmt.Sprint(idx)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, s.point(idx))
+	}
+	return out
+}
+
+// VariedFields returns the SweepFields whose values are not the same in all
+// configs, in SweepFields order.
+func VariedFields(configs []chaoslib.Config) []string {
+	var out []string
+	for _, f := range SweepFields {
+		for _, c := range configs[min(1, len(configs)):] {
+			if FieldValue(c, f) != FieldValue(configs[0], f) || (f == "hidden" && !reflect.DeepEqual(c.Hidden, configs[0].Hidden)) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// SweepRow is one line of sweep.csv: a run and its indices at t = T after
+// its last training step.
+type SweepRow struct {
+	Run     int             // index in the configs; the run's folder is RunDir(outDir, Run)
+	Config  chaoslib.Config // the run's config
+	Steps   int             // training steps done at the last metrics row
+	Seconds float64         // training time at the last metrics row
+	Report  *indices.Report // final metrics row; nil when the run has none (invalid, diverged before any)
+	Status  string          // "ok", "diverged: …" or "invalid: …"
+}
+
+// SweepEvent reports a sweep's progress.
+type SweepEvent struct {
+	Run, Runs int       // run index and number of configs
+	Dir       string    // the run's folder
+	Train     *Progress // a training step of the run; nil in the other events
+	Resumed   bool      // the run continues from a checkpoint (first event of a run)
+	Row       *SweepRow // the run's row, when it is done (Row.Status says how)
+	Reused    bool      // with Row: the run was already complete and was not retrained
+}
+
+// RunDir names run i of a sweep: outDir/run-NNN.
+func RunDir(outDir string, i int) string { return filepath.Join(outDir, fmt.Sprintf("run-%03d", i)) }
+
+// divergedFile marks a run that diverged, so that a re-run of the sweep does
+// not retrain it.
+const divergedFile = "diverged.txt"
+
+// Sweep trains every config (with Train, into RunDir(outDir, i), scoring
+// evalN test images at t = T every Steps/20 steps) and rewrites
+// outDir/sweep.csv atomically after each run, in run order. It is
+// idempotent: a run already complete (its newest checkpoint and last metrics
+// row at Config.Steps, or marked diverged) is not retrained, and a partial
+// run (a killed sweep) is resumed from its newest checkpoint. A run folder
+// holding a different config is an error. An invalid config or a diverged
+// run gets a row with its status and the sweep goes on. Cancelling ctx
+// checkpoints the current run and returns the rows so far and
+// ErrInterrupted. progress may be nil.
+func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be backend.Backend, d *Data, evalN int, progress func(SweepEvent)) ([]SweepRow, error) {
+	if d == nil || d.Train == nil || d.Test == nil || be == nil {
+		return nil, errors.New("experiment: Sweep needs data (train and test) and a device")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, err
+	}
+	varied := VariedFields(configs)
+	csvPath := filepath.Join(outDir, "sweep.csv")
+	var rows []SweepRow
+	emit := func(e SweepEvent) {
+		if progress != nil {
+			e.Runs = len(configs)
+			progress(e)
+		}
+	}
+	for i, cfg := range configs {
+		dir := RunDir(outDir, i)
+		row := SweepRow{Run: i, Config: cfg}
+		var done, resume bool
+		verr := cfg.Validate()
+		if verr == nil {
+			var err error
+			if done, resume, err = runState(dir, cfg); err != nil {
+				return rows, err
+			}
+		}
+		switch {
+		case verr != nil:
+			row.Status = "invalid: " + verr.Error()
+		case done:
+			if err := fillRow(&row, dir); err != nil {
+				return rows, err
+			}
+		default:
+			emit(SweepEvent{Run: i, Dir: dir, Resumed: resume})
+			_, err := Train(RunOptions{
+				Dir: dir, Config: cfg, Resume: resume, Device: be, Train: d.Train, Test: d.Test,
+				EvalN: evalN, Classifier: d.Classifier, Context: ctx,
+				Command:  "chaosgen train " + strings.Join(TrainArgs(cfg, dir), " "),
+				Progress: func(p Progress) { emit(SweepEvent{Run: i, Dir: dir, Train: &p}) },
+			})
+			var div *chaoslib.DivergedError
+			switch {
+			case errors.As(err, &div):
+				if werr := chaoslib.WriteFileAtomic(filepath.Join(dir, divergedFile), []byte(div.Error()+"\n")); werr != nil {
+					return rows, werr
+				}
+			case err != nil:
+				return rows, err
+			}
+			if err := fillRow(&row, dir); err != nil {
+				return rows, err
+			}
+		}
+		rows = append(rows, row)
+		if err := writeSweepCSV(csvPath, varied, rows); err != nil {
+			return rows, err
+		}
+		emit(SweepEvent{Run: i, Dir: dir, Row: &rows[len(rows)-1], Reused: done})
+	}
+	return rows, nil
+}
+
+// runState inspects a run folder: done when complete (or diverged), resume
+// when it holds a partial run of the same config.
+func runState(dir string, cfg chaoslib.Config) (done, resume bool, err error) {
+	rec, err := ReadRunRecord(dir)
+	if os.IsNotExist(err) {
+		if latest, _ := Latest(dir); latest != "" {
+			return false, false, fmt.Errorf("%s holds checkpoints but no config.json; remove it or use another --out", dir)
+		}
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	if !sameConfig(rec.Config, cfg) {
+		return false, false, fmt.Errorf("%s holds a run of another config (%s); remove it or use another --out", dir, filepath.Join(dir, "config.json"))
+	}
+	if _, err := os.Stat(filepath.Join(dir, divergedFile)); err == nil {
+		return true, false, nil
+	}
+	_, steps, err := Checkpoints(dir)
+	if err != nil || len(steps) == 0 {
+		return false, false, err // killed before the first checkpoint: start again
+	}
+	if last := steps[len(steps)-1]; last < cfg.Steps {
+		return false, true, nil
+	}
+	rows, err := ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	if err != nil {
+		return false, false, err
+	}
+	if len(rows) == 0 || rows[len(rows)-1].Step != cfg.Steps {
+		return false, false, fmt.Errorf("%s: checkpoint at step %d but metrics.csv does not reach it; remove the run", dir, cfg.Steps)
+	}
+	return true, false, nil
+}
+
+// sameConfig compares two configs through their JSON form (Hidden nil and
+// empty are the same).
+func sameConfig(a, b chaoslib.Config) bool {
+	if len(a.Hidden) == 0 && len(b.Hidden) == 0 {
+		a.Hidden, b.Hidden = nil, nil
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// fillRow completes row from the run folder: its last metrics row (the steps
+// done, the training time and the indices then) and the diverged marker.
+func fillRow(row *SweepRow, dir string) error {
+	row.Status = "ok"
+	if msg, err := os.ReadFile(filepath.Join(dir, divergedFile)); err == nil {
+		row.Status = "diverged: " + strings.TrimSpace(strings.TrimPrefix(string(msg), "chaoslib: "))
+	}
+	ms, err := ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	if err != nil {
+		if row.Status != "ok" && os.IsNotExist(err) {
+			return nil
+		}
+		return err
+	}
+	if len(ms) > 0 {
+		last := ms[len(ms)-1]
+		row.Report = &last.Report
+		row.Steps, row.Seconds = last.Step, last.Seconds
+	}
+	return nil
+}
+
+// SweepColumns returns the sweep.csv header for the varied fields ("steps"
+// is not repeated: the steps column holds the steps done).
+func SweepColumns(varied []string) []string {
+	cols := []string{"run"}
+	for _, f := range varied {
+		if f != "steps" {
+			cols = append(cols, f)
+		}
+	}
+	return append(cols, "steps", "seconds", "E2", "Es", "ER", "EAAI", "AA_truth", "AA_syn", "coverage", "status")
+}
+
+func (r SweepRow) record(varied []string) []string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
+	rec := []string{strconv.Itoa(r.Run)}
+	for _, v := range varied {
+		if v != "steps" {
+			rec = append(rec, f(FieldValue(r.Config, v)))
+		}
+	}
+	rec = append(rec, strconv.Itoa(r.Steps), f(r.Seconds))
+	if p := r.Report; p != nil {
+		er := ""
+		if p.ER != nil {
+			er = f(*p.ER)
+		}
+		rec = append(rec, f(p.E2), f(p.Es), er, f(p.EAAI), f(p.AATruth), f(p.AASyn), strconv.Itoa(p.Coverage))
+	} else {
+		rec = append(rec, "", "", "", "", "", "", "")
+	}
+	return append(rec, r.Status)
+}
+
+func writeSweepCSV(path string, varied []string, rows []SweepRow) error {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write(SweepColumns(varied))
+	for _, r := range rows {
+		w.Write(r.record(varied))
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return chaoslib.WriteFileAtomic(path, []byte(b.String()))
+}
+
+// TrainArgs returns the `chaosgen train` flags that reproduce cfg into the
+// folder out: every Config field spelled out, so that no preset is needed.
+func TrainArgs(cfg chaoslib.Config, out string) []string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	args := []string{"--model", string(cfg.Model)}
+	if cfg.Dataset != "" {
+		args = append(args, "--dataset", cfg.Dataset)
+	}
+	args = append(args, "--out", out)
+	if len(cfg.Hidden) > 0 {
+		hs := make([]string, len(cfg.Hidden))
+		for i, h := range cfg.Hidden {
+			hs[i] = strconv.Itoa(h)
+		}
+		args = append(args, "--hidden", strings.Join(hs, ","))
+	}
+	args = append(args, "--g", f(cfg.G), "--tau", f(cfg.Tau), "--dt", f(cfg.Dt), "--T", f(cfg.T),
+		"--lr", f(cfg.LR), "--sigma", f(cfg.Sigma), "--batch", strconv.Itoa(cfg.Batch),
+		"--chains", strconv.Itoa(cfg.Chains), "--steps", strconv.Itoa(cfg.Steps))
+	if cfg.DataClip != 0 {
+		args = append(args, "--data-clip", f(cfg.DataClip))
+	}
+	return append(args, "--seed", strconv.FormatUint(cfg.Seed, 10))
+}
