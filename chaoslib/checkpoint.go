@@ -1,16 +1,8 @@
 package chaoslib
 
 import (
-	"archive/zip"
-	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -19,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/internal/npz"
 )
 
 // Checkpoint format: an .npz file (a zip of .npy arrays, which numpy.load
@@ -28,7 +21,6 @@ import (
 const (
 	checkpointFormat  = "chaosgen-checkpoint"
 	checkpointVersion = 1
-	metaEntry         = "meta.json"
 )
 
 // Checkpoint is everything needed to rebuild a model and resume its training.
@@ -40,20 +32,14 @@ type Checkpoint struct {
 	Extra  map[string]any // free-form records, e.g. indices measured at save time
 }
 
-type arrayMeta struct {
-	Name   string `json:"name"`
-	Shape  [2]int `json:"shape"`
-	SHA256 string `json:"sha256"`
-}
-
 type checkpointMeta struct {
-	Format  string         `json:"format"`
-	Version int            `json:"version"`
-	Config  Config         `json:"config"`
-	Step    int            `json:"step"`
-	RNG     []byte         `json:"rng"`
-	Arrays  []arrayMeta    `json:"arrays"`
-	Extra   map[string]any `json:"extra,omitempty"`
+	Format  string          `json:"format"`
+	Version int             `json:"version"`
+	Config  Config          `json:"config"`
+	Step    int             `json:"step"`
+	RNG     []byte          `json:"rng"`
+	Arrays  []npz.ArrayInfo `json:"arrays"`
+	Extra   map[string]any  `json:"extra,omitempty"`
 }
 
 // Checkpoint captures the trainer's model, step and RNG state.
@@ -109,34 +95,21 @@ func (ck *Checkpoint) Resume(be backend.Backend, data blas32.General) (*Trainer,
 // Save writes ck to path atomically: a temporary file in the same folder,
 // synced, then renamed over path.
 func (ck *Checkpoint) Save(path string) error {
-	meta := checkpointMeta{Format: checkpointFormat, Version: checkpointVersion,
-		Config: ck.Config, Step: ck.Step, RNG: ck.RNG, Extra: ck.Extra}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, p := range ck.Params {
-		raw := float32Bytes(p.Data)
-		sum := sha256.Sum256(raw)
-		meta.Arrays = append(meta.Arrays, arrayMeta{p.Name, [2]int{p.Rows, p.Cols}, hex.EncodeToString(sum[:])})
-		w, err := zw.Create(p.Name + ".npy")
-		if err != nil {
-			return err
-		}
-		w.Write(npyHeader(p.Rows, p.Cols))
-		w.Write(raw)
+	arrays := make([]npz.Array, len(ck.Params))
+	for i, p := range ck.Params {
+		arrays[i] = npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data}
 	}
+	meta := checkpointMeta{Format: checkpointFormat, Version: checkpointVersion,
+		Config: ck.Config, Step: ck.Step, RNG: ck.RNG, Arrays: npz.Describe(arrays), Extra: ck.Extra}
 	js, err := json.MarshalIndent(meta, "", " ")
 	if err != nil {
 		return fmt.Errorf("chaoslib: checkpoint meta: %w", err)
 	}
-	w, err := zw.Create(metaEntry)
+	raw, err := npz.Encode(js, arrays)
 	if err != nil {
 		return err
 	}
-	w.Write(js)
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return WriteFileAtomic(path, raw)
 }
 
 // WriteFileAtomic writes data to a temporary file beside path, syncs it and
@@ -180,19 +153,7 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 
 // ParseCheckpoint decodes a checkpoint from its bytes (see LoadCheckpoint).
 func ParseCheckpoint(raw []byte) (*Checkpoint, error) {
-	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-	if err != nil {
-		return nil, fmt.Errorf("not a chaosgen checkpoint (not an .npz/zip file: %v)", err)
-	}
-	files := map[string]*zip.File{}
-	for _, f := range zr.File {
-		files[f.Name] = f
-	}
-	mf, ok := files[metaEntry]
-	if !ok {
-		return nil, errors.New("not a chaosgen checkpoint (no meta.json entry)")
-	}
-	js, err := readEntry(mf, 1<<20)
+	js, arrays, err := npz.Decode(raw, "chaosgen checkpoint")
 	if err != nil {
 		return nil, err
 	}
@@ -211,75 +172,12 @@ func ParseCheckpoint(raw []byte) (*Checkpoint, error) {
 	}
 	ck := &Checkpoint{Config: meta.Config, Step: meta.Step, RNG: meta.RNG, Extra: meta.Extra}
 	for _, a := range meta.Arrays {
-		r, c := a.Shape[0], a.Shape[1]
-		if r <= 0 || c <= 0 || r > 1<<16 || c > 1<<16 {
-			return nil, fmt.Errorf("array %s: bad shape %v", a.Name, a.Shape)
-		}
-		f, ok := files[a.Name+".npy"]
-		if !ok {
-			return nil, fmt.Errorf("array %s is missing", a.Name)
-		}
-		hdr := npyHeader(r, c)
-		body, err := readEntry(f, int64(len(hdr)+4*r*c))
+		data, err := arrays.Array(a)
 		if err != nil {
 			return nil, err
 		}
-		if len(body) != len(hdr)+4*r*c || !bytes.Equal(body[:len(hdr)], hdr) {
-			return nil, fmt.Errorf("array %s: not a float32 %d×%d .npy array (truncated or foreign)", a.Name, r, c)
-		}
-		sum := sha256.Sum256(body[len(hdr):])
-		if hex.EncodeToString(sum[:]) != a.SHA256 {
-			return nil, fmt.Errorf("array %s: SHA-256 mismatch (file damaged)", a.Name)
-		}
-		ck.Params = append(ck.Params, Param{Name: a.Name, Rows: r, Cols: c,
-			Data: bytesFloat32(body[len(hdr):]), Trained: !strings.HasPrefix(a.Name, "J")})
+		ck.Params = append(ck.Params, Param{Name: a.Name, Rows: a.Shape[0], Cols: a.Shape[1],
+			Data: data, Trained: !strings.HasPrefix(a.Name, "J")})
 	}
 	return ck, nil
-}
-
-// readEntry reads a zip entry of at most limit bytes; the zip reader checks
-// its CRC-32 at the end.
-func readEntry(f *zip.File, limit int64) ([]byte, error) {
-	if f.UncompressedSize64 > uint64(limit) {
-		return nil, fmt.Errorf("entry %s: %d bytes, expected at most %d", f.Name, f.UncompressedSize64, limit)
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("entry %s: %v", f.Name, err)
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("entry %s: %v (file damaged)", f.Name, err)
-	}
-	return b, nil
-}
-
-// npyHeader is the .npy v1.0 header of a little-endian float32 rows×cols
-// C-order array, padded to a multiple of 64 bytes.
-func npyHeader(rows, cols int) []byte {
-	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
-	n := 10 + len(dict) + 1
-	pad := (64 - n%64) % 64
-	h := append([]byte("\x93NUMPY\x01\x00"), 0, 0)
-	binary.LittleEndian.PutUint16(h[8:], uint16(len(dict)+pad+1))
-	h = append(h, dict...)
-	h = append(h, bytes.Repeat([]byte(" "), pad)...)
-	return append(h, '\n')
-}
-
-func float32Bytes(x []float32) []byte {
-	b := make([]byte, 4*len(x))
-	for i, v := range x {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
-	}
-	return b
-}
-
-func bytesFloat32(b []byte) []float32 {
-	x := make([]float32, len(b)/4)
-	for i := range x {
-		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return x
 }

@@ -113,14 +113,6 @@ func TestCheckpointDamage(t *testing.T) {
 	}
 }
 
-// TestNpyHeader: the header is 64-byte aligned and names the shape.
-func TestNpyHeader(t *testing.T) {
-	h := npyHeader(784, 500)
-	if len(h)%64 != 0 || !bytes.HasPrefix(h, []byte("\x93NUMPY\x01\x00")) || !bytes.Contains(h, []byte("(784, 500)")) || h[len(h)-1] != '\n' {
-		t.Fatalf("bad header %q", h)
-	}
-}
-
 // FuzzParseCheckpoint: the reader never panics, whatever the bytes.
 func FuzzParseCheckpoint(f *testing.F) {
 	tr := mustTrainer(f, toyConfig(Unrestricted))

@@ -1,20 +1,13 @@
 package rbm
 
 import (
-	"archive/zip"
-	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/internal/npz"
 )
 
 // File format: an .npz (a zip of .npy arrays, which numpy.load opens) with
@@ -25,35 +18,22 @@ import (
 const (
 	fileFormat  = "chaosgen-rbm"
 	fileVersion = 1
-	metaEntry   = "meta.json"
 )
 
-type arrayMeta struct {
-	Name   string `json:"name"`
-	Shape  [2]int `json:"shape"`
-	SHA256 string `json:"sha256"`
-}
-
 type fileMeta struct {
-	Format  string      `json:"format"`
-	Version int         `json:"version"`
-	Config  Config      `json:"config"`
-	Step    int         `json:"step"`
-	RNG     []byte      `json:"rng"`
-	Arrays  []arrayMeta `json:"arrays"`
+	Format  string          `json:"format"`
+	Version int             `json:"version"`
+	Config  Config          `json:"config"`
+	Step    int             `json:"step"`
+	RNG     []byte          `json:"rng"`
+	Arrays  []npz.ArrayInfo `json:"arrays"`
 }
 
-type array struct {
-	name       string
-	rows, cols int
-	data       []float32
-}
-
-func (r *RBM) arrays() []array {
-	return []array{
-		{"W", r.Cfg.N, r.Cfg.M, r.W.Data},
-		{"b", 1, r.Cfg.N, r.B},
-		{"c", 1, r.Cfg.M, r.C},
+func (r *RBM) arrays() []npz.Array {
+	return []npz.Array{
+		{Name: "W", Rows: r.Cfg.N, Cols: r.Cfg.M, Data: r.W.Data},
+		{Name: "b", Rows: 1, Cols: r.Cfg.N, Data: r.B},
+		{Name: "c", Rows: 1, Cols: r.Cfg.M, Data: r.C},
 	}
 }
 
@@ -64,36 +44,16 @@ func (r *RBM) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("rbm: PCG state: %w", err)
 	}
-	meta := fileMeta{Format: fileFormat, Version: fileVersion, Config: r.Cfg, Step: r.Step, RNG: rng}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, a := range r.arrays() {
-		raw := make([]byte, 4*len(a.data))
-		for i, v := range a.data {
-			binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(v))
-		}
-		sum := sha256.Sum256(raw)
-		meta.Arrays = append(meta.Arrays, arrayMeta{a.name, [2]int{a.rows, a.cols}, hex.EncodeToString(sum[:])})
-		w, err := zw.Create(a.name + ".npy")
-		if err != nil {
-			return err
-		}
-		w.Write(npyHeader(a.rows, a.cols))
-		w.Write(raw)
-	}
+	meta := fileMeta{Format: fileFormat, Version: fileVersion, Config: r.Cfg, Step: r.Step, RNG: rng, Arrays: npz.Describe(r.arrays())}
 	js, err := json.MarshalIndent(meta, "", " ")
 	if err != nil {
 		return fmt.Errorf("rbm: meta: %w", err)
 	}
-	w, err := zw.Create(metaEntry)
+	raw, err := npz.Encode(js, r.arrays())
 	if err != nil {
 		return err
 	}
-	w.Write(js)
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return chaoslib.WriteFileAtomic(path, buf.Bytes())
+	return chaoslib.WriteFileAtomic(path, raw)
 }
 
 // Load reads an RBM written by Save, verifying its format, config, shapes and
@@ -112,19 +72,7 @@ func Load(path string) (*RBM, error) {
 }
 
 func parse(raw []byte) (*RBM, error) {
-	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-	if err != nil {
-		return nil, fmt.Errorf("not a chaosgen RBM (not an .npz/zip file: %v)", err)
-	}
-	files := map[string]*zip.File{}
-	for _, f := range zr.File {
-		files[f.Name] = f
-	}
-	mf, ok := files[metaEntry]
-	if !ok {
-		return nil, errors.New("not a chaosgen RBM (no meta.json entry)")
-	}
-	js, err := readEntry(mf, 1<<20)
+	js, files, err := npz.Decode(raw, "chaosgen RBM")
 	if err != nil {
 		return nil, err
 	}
@@ -156,60 +104,14 @@ func parse(raw []byte) (*RBM, error) {
 	}
 	for i, w := range want {
 		a := meta.Arrays[i]
-		if a.Name != w.name || a.Shape != [2]int{w.rows, w.cols} {
-			return nil, fmt.Errorf("array %d is %s %v, config needs %s [%d %d]", i, a.Name, a.Shape, w.name, w.rows, w.cols)
+		if a.Name != w.Name || a.Shape != [2]int{w.Rows, w.Cols} {
+			return nil, fmt.Errorf("array %d is %s %v, config needs %s [%d %d]", i, a.Name, a.Shape, w.Name, w.Rows, w.Cols)
 		}
-		f, ok := files[a.Name+".npy"]
-		if !ok {
-			return nil, fmt.Errorf("array %s is missing", a.Name)
-		}
-		hdr := npyHeader(w.rows, w.cols)
-		body, err := readEntry(f, int64(len(hdr)+4*len(w.data)))
+		data, err := files.Array(a)
 		if err != nil {
 			return nil, err
 		}
-		if len(body) != len(hdr)+4*len(w.data) || !bytes.Equal(body[:len(hdr)], hdr) {
-			return nil, fmt.Errorf("array %s: not a float32 %d×%d .npy array (truncated or foreign)", a.Name, w.rows, w.cols)
-		}
-		body = body[len(hdr):]
-		sum := sha256.Sum256(body)
-		if hex.EncodeToString(sum[:]) != a.SHA256 {
-			return nil, fmt.Errorf("array %s: SHA-256 mismatch (file damaged)", a.Name)
-		}
-		for j := range w.data {
-			w.data[j] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*j:]))
-		}
+		copy(w.Data, data)
 	}
 	return r, nil
-}
-
-// readEntry reads a zip entry of at most limit bytes (the zip reader checks
-// its CRC-32).
-func readEntry(f *zip.File, limit int64) ([]byte, error) {
-	if f.UncompressedSize64 > uint64(limit) {
-		return nil, fmt.Errorf("entry %s: %d bytes, expected at most %d", f.Name, f.UncompressedSize64, limit)
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("entry %s: %v", f.Name, err)
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("entry %s: %v (file damaged)", f.Name, err)
-	}
-	return b, nil
-}
-
-// npyHeader is the .npy v1.0 header of a little-endian float32 rows×cols
-// C-order array, padded to a multiple of 64 bytes.
-func npyHeader(rows, cols int) []byte {
-	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
-	n := 10 + len(dict) + 1
-	pad := (64 - n%64) % 64
-	h := append([]byte("\x93NUMPY\x01\x00"), 0, 0)
-	binary.LittleEndian.PutUint16(h[8:], uint16(len(dict)+pad+1))
-	h = append(h, dict...)
-	h = append(h, bytes.Repeat([]byte(" "), pad)...)
-	return append(h, '\n')
 }

@@ -1,0 +1,166 @@
+// Package npz reads and writes the container of chaosgen's model files: an
+// .npz (a zip of .npy arrays, which numpy.load opens) holding float32
+// rows×cols arrays as <name>.npy and a "meta.json" entry. The caller's JSON
+// lists each array with its shape and the SHA-256 of its data (ArrayInfo),
+// which Reader.Array checks.
+package npz
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// MetaEntry is the name of the JSON entry.
+const MetaEntry = "meta.json"
+
+// Array is a named float32 rows×cols matrix, row-major.
+type Array struct {
+	Name       string
+	Rows, Cols int
+	Data       []float32
+}
+
+// ArrayInfo describes an array in meta.json.
+type ArrayInfo struct {
+	Name   string `json:"name"`
+	Shape  [2]int `json:"shape"`
+	SHA256 string `json:"sha256"`
+}
+
+// Describe returns each array's name, shape and SHA-256 of its
+// little-endian data, for the caller's meta.json.
+func Describe(arrays []Array) []ArrayInfo {
+	out := make([]ArrayInfo, len(arrays))
+	for i, a := range arrays {
+		sum := sha256.Sum256(float32Bytes(a.Data))
+		out[i] = ArrayInfo{a.Name, [2]int{a.Rows, a.Cols}, hex.EncodeToString(sum[:])}
+	}
+	return out
+}
+
+// Encode returns the .npz bytes holding arrays and meta (JSON).
+func Encode(meta []byte, arrays []Array) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, a := range arrays {
+		if len(a.Data) != a.Rows*a.Cols {
+			return nil, fmt.Errorf("npz: array %s has %d values for %d×%d", a.Name, len(a.Data), a.Rows, a.Cols)
+		}
+		w, err := zw.Create(a.Name + ".npy")
+		if err != nil {
+			return nil, err
+		}
+		w.Write(npyHeader(a.Rows, a.Cols))
+		w.Write(float32Bytes(a.Data))
+	}
+	w, err := zw.Create(MetaEntry)
+	if err != nil {
+		return nil, err
+	}
+	w.Write(meta)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Reader gives access to a decoded container's arrays.
+type Reader struct {
+	files map[string]*zip.File
+}
+
+// Decode opens raw as a container and returns its meta.json; what names
+// the expected kind of file in errors (e.g. "chaosgen checkpoint").
+func Decode(raw []byte, what string) (meta []byte, r *Reader, err error) {
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("not a %s (not an .npz/zip file: %v)", what, err)
+	}
+	r = &Reader{files: map[string]*zip.File{}}
+	for _, f := range zr.File {
+		r.files[f.Name] = f
+	}
+	mf, ok := r.files[MetaEntry]
+	if !ok {
+		return nil, nil, fmt.Errorf("not a %s (no %s entry)", what, MetaEntry)
+	}
+	meta, err = readEntry(mf, 1<<20)
+	return meta, r, err
+}
+
+// Array reads the array that info describes, checking its .npy header,
+// shape and SHA-256.
+func (r *Reader) Array(info ArrayInfo) ([]float32, error) {
+	rows, cols := info.Shape[0], info.Shape[1]
+	if rows <= 0 || cols <= 0 || rows > 1<<16 || cols > 1<<16 {
+		return nil, fmt.Errorf("array %s: bad shape %v", info.Name, info.Shape)
+	}
+	f, ok := r.files[info.Name+".npy"]
+	if !ok {
+		return nil, fmt.Errorf("array %s is missing", info.Name)
+	}
+	hdr := npyHeader(rows, cols)
+	body, err := readEntry(f, int64(len(hdr)+4*rows*cols))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) != len(hdr)+4*rows*cols || !bytes.Equal(body[:len(hdr)], hdr) {
+		return nil, fmt.Errorf("array %s: not a float32 %d×%d .npy array (truncated or foreign)", info.Name, rows, cols)
+	}
+	body = body[len(hdr):]
+	sum := sha256.Sum256(body)
+	if hex.EncodeToString(sum[:]) != info.SHA256 {
+		return nil, errors.New("array " + info.Name + ": SHA-256 mismatch (file damaged)")
+	}
+	x := make([]float32, rows*cols)
+	for i := range x {
+		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:]))
+	}
+	return x, nil
+}
+
+// readEntry reads a zip entry of at most limit bytes; the zip reader checks
+// its CRC-32 at the end.
+func readEntry(f *zip.File, limit int64) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, fmt.Errorf("entry %s: %d bytes, expected at most %d", f.Name, f.UncompressedSize64, limit)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("entry %s: %v", f.Name, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("entry %s: %v (file damaged)", f.Name, err)
+	}
+	return b, nil
+}
+
+// npyHeader is the .npy v1.0 header of a little-endian float32 rows×cols
+// C-order array, padded to a multiple of 64 bytes.
+func npyHeader(rows, cols int) []byte {
+	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
+	n := 10 + len(dict) + 1
+	pad := (64 - n%64) % 64
+	h := append([]byte("\x93NUMPY\x01\x00"), 0, 0)
+	binary.LittleEndian.PutUint16(h[8:], uint16(len(dict)+pad+1))
+	h = append(h, dict...)
+	h = append(h, bytes.Repeat([]byte(" "), pad)...)
+	return append(h, '\n')
+}
+
+func float32Bytes(x []float32) []byte {
+	b := make([]byte, 4*len(x))
+	for i, v := range x {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return b
+}
