@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // TestReconstructExactByConstruction: a 2-layer model with h = v units,
@@ -90,5 +91,30 @@ func TestSilence(t *testing.T) {
 	}
 	if err := m.Silence(0, []int{1}); err == nil {
 		t.Fatal("silenced a visible unit")
+	}
+}
+
+// TestSnapshotsFromMatchesSnapshots: starting SnapshotsFrom at the states
+// Snapshots draws gives the same read-outs.
+func TestSnapshotsFromMatchesSnapshots(t *testing.T) {
+	m := mustNew(t, toyConfig(Deep))
+	want := m.Snapshots(3, []float64{0.4, 2}, rand.New(rand.NewPCG(4, 4)))
+	rng := rand.New(rand.NewPCG(4, 4))
+	var starts []blas32.General
+	for _, l := range m.Layers {
+		starts = append(starts, blas32.General{Rows: 3, Cols: l.Size, Stride: l.Size, Data: gaussian(rng, 3*l.Size, m.Cfg.Sigma)})
+	}
+	// randomStart draws float32(N·σ) in layer order, as gaussian does
+	got, err := m.SnapshotsFrom(starts, []float64{0.4, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if d := maxAbsDiff(got[i].Data, want[i].Data); d != 0 {
+			t.Fatalf("snapshot %d differs by %g", i, d)
+		}
+	}
+	if _, err := m.SnapshotsFrom(starts[:1], []float64{1}); err == nil {
+		t.Fatal("missing layers accepted")
 	}
 }

@@ -23,6 +23,36 @@ func (m *Model) Snapshots(n int, times []float64, rng *rand.Rand) []blas32.Gener
 	if n <= 0 {
 		panic(fmt.Sprintf("chaoslib: Snapshots: n = %d, want > 0", n))
 	}
+	b := m.newBatch(n)
+	defer m.freeBatch(b)
+	m.randomStart(b, 0, rng)
+	return m.snapshots(b, times)
+}
+
+// SnapshotsFrom is Snapshots from given initial states: starts[l] holds the
+// rows of layer l's x(0) (n rows of that layer's size, one per chain), for
+// every layer, visible first. It lets two runs start a chosen distance apart.
+func (m *Model) SnapshotsFrom(starts []blas32.General, times []float64) ([]blas32.General, error) {
+	if len(starts) != len(m.Layers) {
+		return nil, fmt.Errorf("chaoslib: SnapshotsFrom: %d start states for %d layers", len(starts), len(m.Layers))
+	}
+	n := starts[0].Rows
+	for l, s := range starts {
+		if s.Rows != n || s.Cols != m.Layers[l].Size || n == 0 {
+			return nil, fmt.Errorf("chaoslib: SnapshotsFrom: layer %s start is %d×%d, want %d×%d (n > 0)", m.Layers[l].Name, s.Rows, s.Cols, n, m.Layers[l].Size)
+		}
+	}
+	b := m.newBatch(n)
+	defer m.freeBatch(b)
+	for l, s := range starts {
+		m.be.Upload(b.x[l], dense(s))
+	}
+	return m.snapshots(b, times), nil
+}
+
+// snapshots runs the free dynamics of b from its current state and returns
+// φ(v(t)) at each of times.
+func (m *Model) snapshots(b *batch, times []float64) []blas32.General {
 	steps := make([]int, len(times))
 	for i, t := range times {
 		if t < 0 || math.IsNaN(t) || math.IsInf(t, 0) {
@@ -35,10 +65,6 @@ func (m *Model) Snapshots(n int, times []float64, rng *rand.Rand) []blas32.Gener
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return steps[a] - steps[b] })
-
-	b := m.newBatch(n)
-	defer m.freeBatch(b)
-	m.randomStart(b, 0, rng)
 	out := make([]blas32.General, len(times))
 	done := 0
 	for _, i := range order {

@@ -172,26 +172,27 @@ func UnitTrajectories(m *chaoslib.Model, units []int, times []float64, seed uint
 // separate. It runs n pairs of chains: chain a starts at x(0) ~ N(0, σ²) and
 // its partner at (1 + eps)·x(0), a relative perturbation eps of the same
 // start, and returns, at each of times, the mean over pairs of the distance
-// ‖φ(v^a(t)) − φ(v^b(t))‖ between their visible read-outs.
-//
-// The partner runs on a copy of m built with σ(1 + eps) (same Config.Seed,
-// hence the same fixed couplings, and m's trained parameters copied in), so
-// that the same random draws give the scaled start.
+// ‖φ(v^a(t)) − φ(v^b(t))‖ between their visible read-outs (Model.SnapshotsFrom).
 func NearbyDistance(m *chaoslib.Model, n int, eps float64, times []float64, seed uint64) ([]float64, error) {
-	cfg := m.Cfg
-	cfg.Sigma *= 1 + eps
-	twin, err := chaoslib.New(cfg, m.Backend())
+	rng := rand.New(rand.NewPCG(seed, 0x6e656172))
+	var sa, sb []blas32.General
+	for _, l := range m.Layers {
+		x := blas32.General{Rows: n, Cols: l.Size, Stride: l.Size, Data: make([]float32, n*l.Size)}
+		y := blas32.General{Rows: n, Cols: l.Size, Stride: l.Size, Data: make([]float32, n*l.Size)}
+		for i := range x.Data {
+			x.Data[i] = float32(rng.NormFloat64() * m.Cfg.Sigma)
+			y.Data[i] = x.Data[i] * float32(1+eps)
+		}
+		sa, sb = append(sa, x), append(sb, y)
+	}
+	a, err := m.SnapshotsFrom(sa, times)
 	if err != nil {
 		return nil, err
 	}
-	defer twin.Free()
-	for _, p := range m.Params() {
-		if err := twin.SetParam(p.Name, p.Data); err != nil {
-			return nil, err
-		}
+	b, err := m.SnapshotsFrom(sb, times)
+	if err != nil {
+		return nil, err
 	}
-	a := m.Snapshots(n, times, rand.New(rand.NewPCG(seed, 0x6e656172)))
-	b := twin.Snapshots(n, times, rand.New(rand.NewPCG(seed, 0x6e656172)))
 	out := make([]float64, len(times))
 	for j := range times {
 		for r := 0; r < n; r++ {
