@@ -178,9 +178,13 @@ install_gonb() {
 	command -v jupyter >/dev/null 2>&1 || die "jupyter not found: run '$0 jupyter' (needs apt) first"
 	log "gonb --install (kernel spec in ${JUPYTER_DATA_DIR:-\$HOME/.local/share/jupyter})"
 	"$GOBIN_DIR/gonb" --install --force_deps --raw_error --logtostderr=false --log_file=/dev/null
-	jupyter kernelspec list 2>/dev/null | grep -q '^ *gonb ' ||
+	# Read the whole listing first: `jupyter … | grep -q` can fail under pipefail
+	# when grep exits early and jupyter gets SIGPIPE.
+	local specs
+	specs="$(jupyter kernelspec list 2>/dev/null || true)"
+	grep -q '^ *gonb ' <<<"$specs" ||
 		die "GoNB kernel is not visible to 'jupyter kernelspec list'"
-	log "GoNB kernel: $(jupyter kernelspec list 2>/dev/null | awk '$1 == "gonb" {print $2}')"
+	log "GoNB kernel: $(awk '$1 == "gonb" {print $2}' <<<"$specs")"
 	GONB_INSTALLED=1
 }
 
