@@ -28,8 +28,11 @@ type Checkpoint struct {
 	Config Config
 	Step   int
 	RNG    []byte         // training PCG state (rand.PCG.MarshalBinary)
-	Params []Param        // every matrix, fixed couplings included
+	Params []Param        // every stored matrix (all of them unless compacted)
 	Extra  map[string]any // free-form records, e.g. indices measured at save time
+	// Regenerated lists the fixed couplings left out by Compact, with the
+	// SHA-256 of their data, checked when they are redrawn from Config.Seed.
+	Regenerated []npz.ArrayInfo
 }
 
 type checkpointMeta struct {
@@ -40,6 +43,8 @@ type checkpointMeta struct {
 	RNG     []byte          `json:"rng"`
 	Arrays  []npz.ArrayInfo `json:"arrays"`
 	Extra   map[string]any  `json:"extra,omitempty"`
+	// Regenerated: fixed couplings not stored, redrawn from the seed on load.
+	Regenerated []npz.ArrayInfo `json:"regenerated,omitempty"`
 }
 
 // Checkpoint captures the trainer's model, step and RNG state.
@@ -51,23 +56,63 @@ func (t *Trainer) Checkpoint() *Checkpoint {
 	return &Checkpoint{Config: t.M.Cfg, Step: t.Step, RNG: rng, Params: t.M.Params()}
 }
 
-// Model builds the checkpoint's model on be, with its stored parameters.
+// Compact leaves the fixed couplings out of ck (about two thirds of a
+// 2-layer checkpoint): Model redraws them from Config.Seed, as New does, and
+// checks each against the SHA-256 recorded here, so a changed generator is
+// an error rather than a silently different model.
+func (ck *Checkpoint) Compact() {
+	var kept []Param
+	for _, p := range ck.Params {
+		if p.Trained {
+			kept = append(kept, p)
+			continue
+		}
+		ck.Regenerated = append(ck.Regenerated, npz.Describe([]npz.Array{{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data}})[0])
+	}
+	ck.Params = kept
+}
+
+// Model builds the checkpoint's model on be, with its stored parameters;
+// fixed couplings left out by Compact are redrawn from the seed and checked.
 func (ck *Checkpoint) Model(be backend.Backend) (*Model, error) {
 	m, err := New(ck.Config, be)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint config: %w", err)
 	}
-	want := m.params()
-	if len(want) != len(ck.Params) {
-		return nil, fmt.Errorf("chaoslib: checkpoint has %d arrays, model %s needs %d", len(ck.Params), ck.Config.Model, len(want))
+	stored := map[string]Param{}
+	for _, p := range ck.Params {
+		stored[p.Name] = p
 	}
-	for i, p := range ck.Params {
-		w := want[i]
-		if p.Name != w.name || p.Rows != w.mat.Rows() || p.Cols != w.mat.Cols() {
-			return nil, fmt.Errorf("chaoslib: checkpoint array %d is %s %d×%d, model needs %s %d×%d",
-				i, p.Name, p.Rows, p.Cols, w.name, w.mat.Rows(), w.mat.Cols())
+	redrawn := map[string]npz.ArrayInfo{}
+	for _, r := range ck.Regenerated {
+		redrawn[r.Name] = r
+	}
+	for _, w := range m.params() {
+		rows, cols := w.mat.Rows(), w.mat.Cols()
+		if p, ok := stored[w.name]; ok {
+			if p.Rows != rows || p.Cols != cols {
+				m.Free()
+				return nil, fmt.Errorf("chaoslib: checkpoint array %s is %d×%d, model needs %d×%d", p.Name, p.Rows, p.Cols, rows, cols)
+			}
+			be.Upload(w.mat, p.Data)
+			delete(stored, w.name)
+			continue
 		}
-		be.Upload(w.mat, p.Data)
+		r, ok := redrawn[w.name]
+		if !ok {
+			m.Free()
+			return nil, fmt.Errorf("chaoslib: checkpoint lacks array %s of model %s", w.name, ck.Config.Model)
+		}
+		data := make([]float32, rows*cols)
+		be.Download(data, w.mat)
+		if got := npz.Describe([]npz.Array{{Name: w.name, Rows: rows, Cols: cols, Data: data}})[0]; got != r {
+			m.Free()
+			return nil, fmt.Errorf("chaoslib: fixed coupling %s redrawn from seed %d does not match the checkpoint's SHA-256: this build draws other couplings", w.name, ck.Config.Seed)
+		}
+	}
+	for name := range stored {
+		m.Free()
+		return nil, fmt.Errorf("chaoslib: checkpoint array %s is not part of model %s", name, ck.Config.Model)
 	}
 	m.refresh()
 	return m, nil
@@ -100,7 +145,8 @@ func (ck *Checkpoint) Save(path string) error {
 		arrays[i] = npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data}
 	}
 	meta := checkpointMeta{Format: checkpointFormat, Version: checkpointVersion,
-		Config: ck.Config, Step: ck.Step, RNG: ck.RNG, Arrays: npz.Describe(arrays), Extra: ck.Extra}
+		Config: ck.Config, Step: ck.Step, RNG: ck.RNG, Arrays: npz.Describe(arrays), Extra: ck.Extra,
+		Regenerated: ck.Regenerated}
 	js, err := json.MarshalIndent(meta, "", " ")
 	if err != nil {
 		return fmt.Errorf("chaoslib: checkpoint meta: %w", err)
@@ -170,7 +216,7 @@ func ParseCheckpoint(raw []byte) (*Checkpoint, error) {
 	if err := meta.Config.Validate(); err != nil {
 		return nil, err
 	}
-	ck := &Checkpoint{Config: meta.Config, Step: meta.Step, RNG: meta.RNG, Extra: meta.Extra}
+	ck := &Checkpoint{Config: meta.Config, Step: meta.Step, RNG: meta.RNG, Extra: meta.Extra, Regenerated: meta.Regenerated}
 	for _, a := range meta.Arrays {
 		data, err := arrays.Array(a)
 		if err != nil {

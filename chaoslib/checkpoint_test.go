@@ -132,3 +132,40 @@ func FuzzParseCheckpoint(f *testing.F) {
 		}
 	})
 }
+
+// TestCompactCheckpoint: a compacted checkpoint stores only trained arrays,
+// rebuilds the same model, and rejects couplings that do not match.
+func TestCompactCheckpoint(t *testing.T) {
+	for _, arch := range Archs() {
+		tr := mustTrainer(t, toyConfig(arch))
+		if err := tr.Train(nil); err != nil {
+			t.Fatal(err)
+		}
+		ck := tr.Checkpoint()
+		ck.Compact()
+		for _, p := range ck.Params {
+			if !p.Trained {
+				t.Fatalf("%s: compacted checkpoint stores %s", arch, p.Name)
+			}
+		}
+		path := filepath.Join(t.TempDir(), "ck.npz")
+		if err := ck.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		got, err := LoadCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := got.Model(newCPU(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !paramsEqual(m.Params(), tr.M.Params()) {
+			t.Fatalf("%s: compacted checkpoint rebuilt another model", arch)
+		}
+		got.Regenerated[0].SHA256 = strings.Repeat("0", 64)
+		if _, err := got.Model(newCPU(t)); err == nil || !strings.Contains(err.Error(), "redrawn") {
+			t.Fatalf("%s: wrong coupling checksum accepted: %v", arch, err)
+		}
+	}
+}
