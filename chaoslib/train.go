@@ -118,7 +118,7 @@ func (t *Trainer) TrainStep() (Stats, error) {
 	// 2. free phase
 	m.freeRun(t.free, t.rng)
 	// 3. Hebbian updates
-	st := Stats{Step: t.Step + 1, Norms: map[string]float64{}, Grads: map[string]float64{}}
+	st := Stats{Step: t.Step + 1, Grads: map[string]float64{}}
 	eta := float32(cfg.LR)
 	cl, fr := t.clamped, t.free
 	for i := range m.Conns {
