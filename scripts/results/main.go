@@ -1,0 +1,187 @@
+// Command results scores the pretrained models and writes RESULTS.md, the
+// sample grids under docs/results/ and pretrained/results.json (the indices
+// at n = check-n that chaoslib/experiment's TestPretrained recomputes).
+//
+//	go run ./scripts/results [-pretrained pretrained] [-n 10000] [-check-n 1000]
+//
+// Each chaotic case is pretrained/<model>-<dataset>/ (a run folder whose
+// newest checkpoint is scored at t = T); each RBM baseline is
+// pretrained/rbm-<dataset>/rbm.npz.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"image"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
+	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
+	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/plots"
+)
+
+// Entry is one row: a pretrained model's indices and provenance.
+type Entry struct {
+	Name    string          `json:"name"`
+	Command string          `json:"command"`
+	Steps   int             `json:"steps"`
+	Seconds float64         `json:"train_seconds"`
+	Check   indices.Report  `json:"check"` // at n = check-n, seed 1: what TestPretrained recomputes
+	Full    *indices.Report `json:"full,omitempty"`
+}
+
+func main() {
+	dir := flag.String("pretrained", "pretrained", "folder of pretrained runs")
+	n := flag.Int("n", 10000, "test images (and samples) for RESULTS.md")
+	checkN := flag.Int("check-n", 1000, "test images for the recorded check values")
+	grids := flag.String("grids", "docs/results", "folder for the sample grids")
+	flag.Parse()
+	if err := run(*dir, *n, *checkN, *grids); err != nil {
+		fmt.Fprintln(os.Stderr, "results:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string, n, checkN int, grids string) error {
+	be := cpu.New(0)
+	defer be.Close()
+	if err := os.MkdirAll(grids, 0o755); err != nil {
+		return err
+	}
+	var entries []Entry
+	for _, ds := range data.Datasets() {
+		d, err := experiment.LoadData(ds)
+		if err != nil {
+			return err
+		}
+		for _, c := range experiment.Cases() {
+			if c.Dataset != ds {
+				continue
+			}
+			run := filepath.Join(dir, c.Name())
+			ck, err := experiment.Latest(run)
+			if err != nil || ck == "" {
+				fmt.Fprintf(os.Stderr, "skip %s: no checkpoint in %s\n", c.Name(), run)
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "scoring %s …\n", c.Name())
+			m, err := experiment.LoadModel(ck, be)
+			if err != nil {
+				return err
+			}
+			rec, err := experiment.ReadRunRecord(run)
+			if err != nil {
+				return err
+			}
+			rows, err := experiment.ReadMetrics(filepath.Join(run, "metrics.csv"))
+			if err != nil {
+				return err
+			}
+			e := Entry{Name: c.Name(), Command: rec.Command, Steps: rows[len(rows)-1].Step, Seconds: rows[len(rows)-1].Seconds}
+			for _, size := range []int{checkN, n} {
+				rs, err := chaoslib.Evaluate(m, d.Test.X, size, []float64{m.Cfg.T}, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: 1})
+				if err != nil {
+					return err
+				}
+				if size == checkN {
+					e.Check = rs[0]
+				} else {
+					e.Full = &rs[0]
+				}
+			}
+			img := experiment.Fig2(ds, d.Test, map[chaoslib.Arch]*chaoslib.Model{c.Model: m}, 40, 1)
+			if err := plots.SavePNG(filepath.Join(grids, c.Name()+".png"), img); err != nil {
+				return err
+			}
+			m.Free()
+			entries = append(entries, e)
+		}
+		e, err := scoreRBM(filepath.Join(dir, "rbm-"+ds), d, checkN, n, grids)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			entries = append(entries, *e)
+		}
+	}
+	js, _ := json.MarshalIndent(entries, "", "  ")
+	if err := chaoslib.WriteFileAtomic(filepath.Join(dir, "results.json"), append(js, '\n')); err != nil {
+		return err
+	}
+	return chaoslib.WriteFileAtomic("RESULTS.md", []byte(markdown(entries, n)))
+}
+
+// scoreRBM scores the RBM baseline in folder run, if there is one.
+func scoreRBM(run string, d *experiment.Data, checkN, n int, grids string) (*Entry, error) {
+	r, err := rbm.Load(filepath.Join(run, "rbm.npz"))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "scoring %s …\n", filepath.Base(run))
+	var rec struct {
+		Command string `json:"command"`
+	}
+	if raw, err := os.ReadFile(filepath.Join(run, "config.json")); err == nil {
+		json.Unmarshal(raw, &rec)
+	}
+	rows, err := experiment.ReadMetrics(filepath.Join(run, "metrics.csv"))
+	if err != nil {
+		return nil, err
+	}
+	e := &Entry{Name: filepath.Base(run), Command: rec.Command, Steps: r.Step, Seconds: rows[len(rows)-1].Seconds}
+	for _, size := range []int{checkN, n} {
+		gen := experiment.RBMSamples(r, size, 1)
+		rep, err := indices.Score(d.Test.Head(size).X, gen, d.Classifier)
+		if err != nil {
+			return nil, err
+		}
+		rep.T = float64(r.Cfg.K)
+		if size == checkN {
+			e.Check = rep
+		} else {
+			e.Full = &rep
+		}
+	}
+	gen := experiment.RBMSamples(r, 40, 1)
+	img := plots.LabelledGrids([]string{d.Test.Dataset + "\ntest data", fmt.Sprintf("RBM baseline\nvisible means after k = %d Gibbs steps", r.Cfg.K)},
+		[]image.Image{plots.ImageGrid(experiment.Rows(d.Test.Head(40).X), data.Side, 10, 1), plots.ImageGrid(experiment.Rows(gen), data.Side, 10, 1)})
+	return e, plots.SavePNG(filepath.Join(grids, e.Name+".png"), img)
+}
+
+func markdown(entries []Entry, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Results\n\nGenerated by `go run ./scripts/results` from the models in `pretrained/`. Indices at t = T on n = %d MNIST or\n", n)
+	b.WriteString("Fashion-MNIST test images against as many generated samples (seed 1). For the RBM, the samples are the visible means\nafter k Gibbs steps. Training times are this project's 2-core CPU machine.\n\n")
+	b.WriteString("| model | E2 | Es | ER | EAAI | AA_truth | AA_syn | coverage | steps | training time |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, e := range entries {
+		r := e.Full
+		if r == nil {
+			r = &e.Check
+		}
+		er := "–"
+		if r.ER != nil {
+			er = fmt.Sprintf("%.3g", *r.ER)
+		}
+		fmt.Fprintf(&b, "| %s | %.3g | %.3g | %s | %.3f | %.3f | %.3f | %d/10 | %d | %.0f s |\n",
+			e.Name, r.E2, r.Es, er, r.EAAI, r.AATruth, r.AASyn, r.Coverage, e.Steps, e.Seconds)
+	}
+	b.WriteString("\n## Commands\n\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "- **%s**: `%s`\n", e.Name, e.Command)
+	}
+	b.WriteString("\n## Samples\n\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "![%s](docs/results/%s.png)\n\n", e.Name, e.Name)
+	}
+	return b.String()
+}
