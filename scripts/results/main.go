@@ -12,8 +12,8 @@ package main
 import (
 	"encoding/json"
 	"flag"
-	"image"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
