@@ -72,20 +72,13 @@ func devSlice(p cu.DevicePtr, n int64) []float32 {
 // GEMMs in full FP32 (no TF32 tensor cores).
 func (b *Backend) Gemm(transA, transB bool, alpha float32, a, bm backend.Mat, beta float32, c backend.Mat) {
 	am, bb, cm := b.mat("Gemm", a), b.mat("Gemm", bm), b.mat("Gemm", c)
-	m, k := am.r, am.c
-	ta := blas.NoTrans
+	m, n, k := backend.GemmDims(transA, transB, a, bm, c)
+	ta, tb := blas.NoTrans, blas.NoTrans
 	if transA {
-		m, k = k, m
 		ta = blas.Trans
 	}
-	kb, n := bb.r, bb.c
-	tb := blas.NoTrans
 	if transB {
-		kb, n = n, kb
 		tb = blas.Trans
-	}
-	if k != kb || cm.r != m || cm.c != n {
-		panic(fmt.Sprintf("chaoslib: Gemm: op(a) %d×%d · op(b) %d×%d into c %d×%d", m, k, kb, n, cm.r, cm.c))
 	}
 	pa, pb, pc := am.ptr, bb.ptr, cm.ptr
 	na, nb, nc := am.n(), bb.n(), cm.n()

@@ -1,5 +1,7 @@
 package backend
 
+import "fmt"
+
 // GemmShape is one GEMM shape: C (M×N) ← op(A) (M×K) · op(B) (K×N).
 type GemmShape struct {
 	M, N, K        int
@@ -21,11 +23,8 @@ func NewCounter(be Backend) *Counter { return &Counter{Backend: be, Gemms: map[G
 
 // Gemm records the call's shape and forwards it.
 func (c *Counter) Gemm(transA, transB bool, alpha float32, a, b Mat, beta float32, out Mat) {
-	k := a.Cols()
-	if transA {
-		k = a.Rows()
-	}
-	c.Gemms[GemmShape{out.Rows(), out.Cols(), k, transA, transB}]++
+	m, n, k := GemmDims(transA, transB, a, b, out)
+	c.Gemms[GemmShape{m, n, k, transA, transB}]++
 	c.Backend.Gemm(transA, transB, alpha, a, b, beta, out)
 }
 
@@ -40,3 +39,20 @@ func (c *Counter) FLOPs() float64 {
 
 // Reset forgets the recorded calls.
 func (c *Counter) Reset() { clear(c.Gemms) }
+
+// GemmDims returns the dimensions of c ← op(a)·op(b): op(a) is m×k, op(b)
+// k×n. It panics with a "chaoslib:" message when the shapes do not fit.
+func GemmDims(transA, transB bool, a, b, c Mat) (m, n, k int) {
+	m, k = a.Rows(), a.Cols()
+	if transA {
+		m, k = k, m
+	}
+	kb, n := b.Rows(), b.Cols()
+	if transB {
+		kb, n = n, kb
+	}
+	if k != kb || c.Rows() != m || c.Cols() != n {
+		panic(fmt.Sprintf("chaoslib: Gemm: op(a) %d×%d · op(b) %d×%d into c %d×%d", m, k, kb, n, c.Rows(), c.Cols()))
+	}
+	return m, n, k
+}
