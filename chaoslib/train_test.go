@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/data"
 )
 
@@ -184,7 +185,7 @@ func TestTinyTrainingLowersCovarianceError(t *testing.T) {
 	}
 	ref := set.Head(500).X
 	score := func() float64 {
-		return covError(ref, tr.M.Sample(500, cfg.T, rand.New(rand.NewPCG(11, 11))))
+		return indices.E2(ref, tr.M.Sample(500, cfg.T, rand.New(rand.NewPCG(11, 11))))
 	}
 	before := score()
 	if err := tr.Train(nil); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/internal/toydata"
 )
 
 func randn(rng *rand.Rand, n int, std float64) []float32 {
@@ -38,25 +39,8 @@ func down(be backend.Backend, m backend.Mat) []float32 {
 	return out
 }
 
-// toyData returns n rows of N binary-ish patterns: two prototypes with 10%
-// of pixels flipped, in s-space (as chaoslib's own tests use).
-func toyData(n, N int, seed uint64) blas32.General {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	x := blas32.General{Rows: n, Cols: N, Stride: N, Data: make([]float32, n*N)}
-	for i := 0; i < n; i++ {
-		for j := 0; j < N; j++ {
-			v := float32(-0.9)
-			if (i%2 == 0) == (j < N/2) {
-				v = 0.9
-			}
-			if rng.Float64() < 0.1 {
-				v = -v
-			}
-			x.Data[i*N+j] = v
-		}
-	}
-	return x
-}
+// toyData is toydata.Patterns: two noisy ±0.9 prototypes in s-space.
+func toyData(n, N int, seed uint64) blas32.General { return toydata.Patterns(n, N, seed) }
 
 // trainCfg is a short training of the Tiny configuration of arch (N = 784,
 // B = P = 50, T/dt = 20) for the given number of steps.

@@ -4,18 +4,14 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"gonum.org/v1/gonum/blas/blas32"
-
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
-	"github.com/chaosgen/chaosgen/data"
 )
 
 func TestGridProduct(t *testing.T) {
@@ -110,23 +106,6 @@ func TestParseGrid(t *testing.T) {
 	}
 }
 
-// sweepToySet is a small labelled set of two noisy prototypes in s-space.
-func sweepToySet(n, N int, seed uint64) *data.Set {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	s := &data.Set{Dataset: "toy", Split: "train", X: blas32.General{Rows: n, Cols: N, Stride: N, Data: make([]float32, n*N)}, Labels: make([]uint8, n)}
-	for i := 0; i < n; i++ {
-		s.Labels[i] = uint8(i % 2)
-		for j := 0; j < N; j++ {
-			v := float32(-0.8)
-			if (i%2 == 0) == (j < N/2) {
-				v = 0.8
-			}
-			s.X.Data[i*N+j] = max(-1, min(1, v+0.1*float32(rng.NormFloat64())))
-		}
-	}
-	return s
-}
-
 func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -150,7 +129,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	configs := Grid(SweepSpec{Base: base, Axes: []Axis{{"lr", []float64{0.05, 0.02}}}})
 	be := cpu.New(1)
 	t.Cleanup(func() { be.Close() })
-	d := &Data{Train: sweepToySet(40, 16, 1), Test: sweepToySet(20, 16, 2)}
+	d := &Data{Train: toySet(40, 16, 1), Test: toySet(20, 16, 2)}
 	out := t.TempDir()
 	var trained int
 	rows, err := Sweep(context.Background(), configs, out, be, d, 10, func(e SweepEvent) {
