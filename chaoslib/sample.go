@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/chaosgen/chaosgen/chaoslib/backend"
 )
 
 // Sample runs n free chains from N(0, σ²) starts to time t (round(t/dt)
@@ -118,10 +120,8 @@ func dense(x blas32.General) []float32 {
 	return out
 }
 
-func (m *Model) download(x interface {
-	Rows() int
-	Cols() int
-}) blas32.General {
+// download copies a backend matrix into a new host matrix.
+func (m *Model) download(x backend.Mat) blas32.General {
 	g := blas32.General{Rows: x.Rows(), Cols: x.Cols(), Stride: x.Cols(), Data: make([]float32, x.Rows()*x.Cols())}
 	m.be.Download(g.Data, x)
 	return g
