@@ -199,19 +199,10 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 
 // ParseCheckpoint decodes a checkpoint from its bytes (see LoadCheckpoint).
 func ParseCheckpoint(raw []byte) (*Checkpoint, error) {
-	js, arrays, err := npz.Decode(raw, "chaosgen checkpoint")
+	var meta checkpointMeta
+	arrays, err := npz.Open(raw, "chaosgen checkpoint", checkpointFormat, checkpointVersion, &meta)
 	if err != nil {
 		return nil, err
-	}
-	var meta checkpointMeta
-	if err := json.Unmarshal(js, &meta); err != nil {
-		return nil, fmt.Errorf("meta.json: %v", err)
-	}
-	if meta.Format != checkpointFormat {
-		return nil, fmt.Errorf("not a chaosgen checkpoint (format %q)", meta.Format)
-	}
-	if meta.Version != checkpointVersion {
-		return nil, fmt.Errorf("checkpoint format version %d; this build reads version %d", meta.Version, checkpointVersion)
 	}
 	if err := meta.Config.Validate(); err != nil {
 		return nil, err

@@ -72,19 +72,10 @@ func Load(path string) (*RBM, error) {
 }
 
 func parse(raw []byte) (*RBM, error) {
-	js, files, err := npz.Decode(raw, "chaosgen RBM")
+	var meta fileMeta
+	files, err := npz.Open(raw, "chaosgen RBM", fileFormat, fileVersion, &meta)
 	if err != nil {
 		return nil, err
-	}
-	var meta fileMeta
-	if err := json.Unmarshal(js, &meta); err != nil {
-		return nil, fmt.Errorf("meta.json: %v", err)
-	}
-	if meta.Format != fileFormat {
-		return nil, fmt.Errorf("not a chaosgen RBM (format %q)", meta.Format)
-	}
-	if meta.Version != fileVersion {
-		return nil, fmt.Errorf("RBM file format version %d; this build reads version %d", meta.Version, fileVersion)
 	}
 	r, err := New(meta.Config)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -163,4 +164,30 @@ func float32Bytes(x []float32) []byte {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
 	}
 	return b
+}
+
+// Open decodes raw (see Decode), checks that its meta.json has the given
+// "format" and "version" fields, and unmarshals meta.json into meta.
+func Open(raw []byte, what, format string, version int, meta any) (*Reader, error) {
+	js, r, err := Decode(raw, what)
+	if err != nil {
+		return nil, err
+	}
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(js, &head); err != nil {
+		return nil, fmt.Errorf("%s: %v", MetaEntry, err)
+	}
+	if head.Format != format {
+		return nil, fmt.Errorf("not a %s (format %q)", what, head.Format)
+	}
+	if head.Version != version {
+		return nil, fmt.Errorf("%s format version %d; this build reads version %d", what, head.Version, version)
+	}
+	if err := json.Unmarshal(js, meta); err != nil {
+		return nil, fmt.Errorf("%s: %v", MetaEntry, err)
+	}
+	return r, nil
 }

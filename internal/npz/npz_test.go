@@ -47,3 +47,21 @@ func TestNpyHeader(t *testing.T) {
 		t.Fatalf("bad header %q", h)
 	}
 }
+
+// TestOpenChecksHeader: Open rejects another format or version by name.
+func TestOpenChecksHeader(t *testing.T) {
+	raw, err := Encode([]byte(`{"format":"x","version":2,"n":7}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta struct{ N int }
+	if _, err := Open(raw, "x file", "x", 2, &meta); err != nil || meta.N != 7 {
+		t.Fatalf("Open: %v, n = %d", err, meta.N)
+	}
+	if _, err := Open(raw, "y file", "y", 2, &meta); err == nil || !strings.Contains(err.Error(), `not a y file (format "x")`) {
+		t.Fatalf("wrong format: %v", err)
+	}
+	if _, err := Open(raw, "x file", "x", 1, &meta); err == nil || !strings.Contains(err.Error(), "version 2") {
+		t.Fatalf("wrong version: %v", err)
+	}
+}
