@@ -65,6 +65,9 @@ func runTrain(args []string) error {
 		if err != nil {
 			return fmt.Errorf("--resume: %v", err)
 		}
+		if !setFlag(fs, "dataset") && rec.Config.Dataset != "" {
+			*dataset = rec.Config.Dataset
+		}
 		if rec.Config.Dataset != "" && rec.Config.Dataset != *dataset {
 			return fmt.Errorf("--resume: %s was trained on %s, not --dataset %s", *out, rec.Config.Dataset, *dataset)
 		}
