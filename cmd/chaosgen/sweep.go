@@ -94,16 +94,11 @@ func runSweep(args []string) error {
 	if err := chaoslib.WriteFileAtomic(filepath.Join(*out, "sweep.json"), append(js, '\n')); err != nil {
 		return err
 	}
-	be, err := device.Open(*dev)
-	if err != nil {
-		return fmt.Errorf("--device: %v", err)
-	}
-	defer be.Close()
-	fmt.Fprintf(os.Stderr, "loading %s …\n", *dataset)
-	d, err := experiment.LoadData(*dataset)
+	be, d, err := openDeviceAndData(*dev, *dataset)
 	if err != nil {
 		return err
 	}
+	defer be.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var pp *progressPrinter

@@ -81,16 +81,11 @@ func runTrain(args []string) error {
 			*evalN = rec.EvalN
 		}
 	}
-	be, err := device.Open(*dev)
-	if err != nil {
-		return fmt.Errorf("--device: %v", err)
-	}
-	defer be.Close()
-	fmt.Fprintf(os.Stderr, "loading %s …\n", *dataset)
-	d, err := experiment.LoadData(*dataset)
+	be, d, err := openDeviceAndData(*dev, *dataset)
 	if err != nil {
 		return err
 	}
+	defer be.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	pp := newProgress(os.Stderr)

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/device"
+)
+
+// openDeviceAndData opens the --device backend and loads the data set with its
+// coverage classifier; the caller closes the backend.
+func openDeviceAndData(dev, dataset string) (backend.Backend, *experiment.Data, error) {
+	be, err := device.Open(dev)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--device: %v", err)
+	}
+	fmt.Fprintf(os.Stderr, "loading %s …\n", dataset)
+	d, err := experiment.LoadData(dataset)
+	if err != nil {
+		be.Close()
+		return nil, nil, err
+	}
+	return be, d, nil
+}
