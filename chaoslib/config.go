@@ -2,7 +2,7 @@
 // Fournier & Urbani, "Generative modeling through internal high-dimensional
 // chaotic activity" (2024): three architectures built from layers and
 // connections, their free and clamped dynamics, contrastive Hebbian learning,
-// sampling and checkpoints. The equations are restored in shared/PAPER.md.
+// sampling and checkpoints. The equations are written out in docs/MODEL.md.
 //
 // Every layer obeys τ dx/dt = −x + Σ_conn (W + J) φ(x_other) + bias, with
 // φ = tanh, J fixed random and asymmetric (gain g), and W, bias trained.
@@ -19,12 +19,12 @@ import (
 type Arch string
 
 const (
-	// Unrestricted is one layer of N units with a self-connection (PAPER §1):
+	// Unrestricted is one layer of N units with a self-connection (docs/MODEL.md):
 	// τ dx/dt = −x + (J + A) φ(x) + b, A symmetric.
 	Unrestricted Arch = "unrestricted"
-	// Restricted is two layers v (N) and h (M) joined by W (PAPER §2).
+	// Restricted is two layers v (N) and h (M) joined by W (docs/MODEL.md).
 	Restricted Arch = "restricted"
-	// Deep is three layers v (N), h (M1), z (M2) joined by W1 and W2 (PAPER §3).
+	// Deep is three layers v (N), h (M1), z (M2) joined by W1 and W2 (docs/MODEL.md).
 	Deep Arch = "deep"
 )
 
@@ -45,7 +45,7 @@ func ParseArch(s string) (Arch, error) {
 }
 
 // Config holds every setting of a model and its training. Values marked
-// "assumed" in PAPER.md are lost from the paper; the presets give working
+// "assumed" in docs/MODEL.md are lost from the paper; the presets give working
 // starting points, not the paper's values.
 type Config struct {
 	Model   Arch   `json:"model"`
@@ -67,13 +67,13 @@ type Config struct {
 
 	// DataClip, when > 0, clips data to [−1+DataClip, 1−DataClip] before use.
 	// tanh never reaches ±1, so the fields of always-black pixels otherwise
-	// grow without bound (PAPER.md). Default 0: off (the vanilla rule).
+	// grow without bound (docs/MODEL.md). Default 0: off (the vanilla rule).
 	DataClip float64 `json:"data_clip"`
 
 	Seed uint64 `json:"seed"` // seeds the fixed couplings and every random draw
 }
 
-// PaperMNIST returns the PAPER.md parameter table for arch on MNIST-sized data.
+// PaperMNIST returns the `paper` preset of docs/MODEL.md for arch on MNIST-sized data.
 func PaperMNIST(arch Arch) Config {
 	c := Config{
 		Model: arch, Dataset: "mnist", N: 784,

@@ -43,7 +43,7 @@ func TestEulerStepUnrestrictedHand(t *testing.T) {
 	}
 }
 
-// refStep is an independent float64 transcription of PAPER.md §2–3 with
+// refStep is an independent float64 transcription of docs/MODEL.md (restricted and deep) with
 // explicit index sums, for the restricted (z == nil) and deep models:
 //
 //	v' = v + k(−v + Σ_a (W1_ia + Jvh_ia) φ(h_a) + b)

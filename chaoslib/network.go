@@ -23,7 +23,7 @@ type Layer struct {
 //	field_B += φ(x_A) · (W + JUp)       (A → B; absent for a self-connection)
 //	field_A += φ(x_B) · (W + JDown)ᵀ    (B → A)
 //
-// so (field_A)_i = Σ_a (W_ia + JDown_ia) φ(x_B)_a, as in PAPER.md with
+// so (field_A)_i = Σ_a (W_ia + JDown_ia) φ(x_B)_a, as in docs/MODEL.md with
 // JDown = J_vh and JUp = J_hvᵀ. Each J is i.i.d. N(0, g²/fan-in), fan-in
 // being the size of the layer the direction reads from.
 type Conn struct {

@@ -4,7 +4,7 @@
 // Images are kept on disk as standard IDX .gz files (one pair of image and
 // label files per split) under Dir(), in class-interleaved round-robin order
 // so that every prefix is class balanced. In memory an image is a row of 784
-// float32 values in s-space, s = 2·byte/255 − 1 ∈ [−1, 1] (PAPER.md,
+// float32 values in s-space, s = 2·byte/255 − 1 ∈ [−1, 1] (docs/MODEL.md,
 // "Notation").
 package data
 

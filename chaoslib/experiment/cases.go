@@ -42,7 +42,7 @@ func QuickConfig(c Case) chaoslib.Config {
 	return cfg
 }
 
-// PaperConfig is the PAPER.md preset for a case.
+// PaperConfig is the `paper` preset (docs/MODEL.md) for a case.
 func PaperConfig(c Case) chaoslib.Config {
 	cfg := chaoslib.PaperMNIST(c.Model)
 	cfg.Dataset = c.Dataset

@@ -22,7 +22,7 @@ type configFlags struct {
 func addConfigFlags(fs *flag.FlagSet) *configFlags {
 	c := &configFlags{fs: fs}
 	fs.StringVar(&c.model, "model", "restricted", "architecture: unrestricted, restricted or deep")
-	fs.StringVar(&c.preset, "preset", "paper", "starting values: paper (PAPER.md table) or tiny (fast)")
+	fs.StringVar(&c.preset, "preset", "paper", "starting values: paper (docs/MODEL.md table) or tiny (fast)")
 	fs.StringVar(&c.hidden, "hidden", "", "hidden sizes, comma-separated: M, or M1,M2 for deep (preset: 500 / 500,500)")
 	fs.Float64Var(&c.g, "g", 0, "gain g of the fixed random couplings (preset 1.5, assumed)")
 	fs.Float64Var(&c.tau, "tau", 0, "time constant τ (preset 1, assumed)")
