@@ -15,7 +15,7 @@ import (
 // the backend's own GEMM rate on the same shapes, measured in the same run.
 type BenchResult struct {
 	Backend    string  `json:"backend"`
-	Model      Arch    `json:"model"`
+	Arch       Arch    `json:"arch"`
 	Chains     int     `json:"chains"`
 	Batch      int     `json:"batch"`
 	EulerSteps int     `json:"euler_steps"`
@@ -32,7 +32,7 @@ type BenchResult struct {
 
 func (r BenchResult) String() string {
 	return fmt.Sprintf("%s %s P=%d B=%d T/dt=%d: %.2f ms/step, %.1f GFLOP/s; %s GEMM on the same shapes %.1f GFLOP/s; ratio %.2f",
-		r.Backend, r.Model, r.Chains, r.Batch, r.EulerSteps, r.MsPerStep, r.GFLOPS, r.Backend, r.GemmGFLOPS, r.Ratio)
+		r.Backend, r.Arch, r.Chains, r.Batch, r.EulerSteps, r.MsPerStep, r.GFLOPS, r.Backend, r.GemmGFLOPS, r.Ratio)
 }
 
 // BenchTrainingStep times steps CHL training steps of cfg on be (after one
@@ -81,7 +81,7 @@ func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, 
 		gemmSec += float64(n) * timeGemm(be, s, steps)
 		calls += n
 	}
-	r := BenchResult{Backend: be.Name(), Model: cfg.Model, Chains: cfg.Chains, Batch: cfg.Batch,
+	r := BenchResult{Backend: be.Name(), Arch: cfg.Arch, Chains: cfg.Chains, Batch: cfg.Batch,
 		EulerSteps: cfg.EulerSteps(cfg.T), Steps: steps, MsPerStep: stepSec * 1e3, GFLOP: flops / 1e9,
 		GFLOPS: flops / stepSec / 1e9, GemmGFLOPS: flops / gemmSec / 1e9, GemmShapes: len(shapes), GemmCalls: calls}
 	r.Ratio = r.GFLOPS / r.GemmGFLOPS

@@ -101,7 +101,7 @@ func (ck *Checkpoint) Model(be backend.Backend) (*Model, error) {
 		r, ok := redrawn[w.name]
 		if !ok {
 			m.Free()
-			return nil, fmt.Errorf("chaoslib: checkpoint lacks array %s of model %s", w.name, ck.Config.Model)
+			return nil, fmt.Errorf("chaoslib: checkpoint lacks array %s of model %s", w.name, ck.Config.Arch)
 		}
 		data := make([]float32, rows*cols)
 		be.Download(data, w.mat)
@@ -112,7 +112,7 @@ func (ck *Checkpoint) Model(be backend.Backend) (*Model, error) {
 	}
 	for name := range stored {
 		m.Free()
-		return nil, fmt.Errorf("chaoslib: checkpoint array %s is not part of model %s", name, ck.Config.Model)
+		return nil, fmt.Errorf("chaoslib: checkpoint array %s is not part of model %s", name, ck.Config.Arch)
 	}
 	m.refresh()
 	return m, nil

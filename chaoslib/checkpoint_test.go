@@ -27,7 +27,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Step != ck.Step || !bytes.Equal(got.RNG, ck.RNG) || !paramsEqual(got.Params, ck.Params) ||
-			got.Config.Model != arch || got.Extra["note"] != "hello" {
+			got.Config.Arch != arch || got.Extra["note"] != "hello" {
 			t.Fatalf("%s: round trip changed the checkpoint", arch)
 		}
 		m, err := got.Model(newCPU(t))

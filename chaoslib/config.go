@@ -9,6 +9,7 @@
 package chaoslib
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -48,7 +49,7 @@ func ParseArch(s string) (Arch, error) {
 // "assumed" in docs/MODEL.md are lost from the paper; the presets give working
 // starting points, not the paper's values.
 type Config struct {
-	Model   Arch   `json:"model"`
+	Arch    Arch   `json:"arch"`    // the architecture (read also from the key "model" of older files)
 	Dataset string `json:"dataset"` // data set trained on (a record; "" for none)
 
 	N      int   `json:"N"`      // visible units (paper: 784)
@@ -73,10 +74,29 @@ type Config struct {
 	Seed uint64 `json:"seed"` // seeds the fixed couplings and every random draw
 }
 
+// UnmarshalJSON reads a Config, accepting the key "model" for Arch as
+// written by older versions (before the field was renamed), so that old
+// checkpoints, runs and pretrained models still load.
+func (c *Config) UnmarshalJSON(b []byte) error {
+	type plain Config // no methods: no recursion
+	var v struct {
+		plain
+		Model Arch `json:"model"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*c = Config(v.plain)
+	if c.Arch == "" {
+		c.Arch = v.Model
+	}
+	return nil
+}
+
 // PaperMNIST returns the `paper` preset of docs/MODEL.md for arch on MNIST-sized data.
 func PaperMNIST(arch Arch) Config {
 	c := Config{
-		Model: arch, Dataset: "mnist", N: 784,
+		Arch: arch, Dataset: "mnist", N: 784,
 		G: 1.5, Tau: 1, Dt: 0.2, T: 4, Sigma: 1,
 		LR: 0.05, Batch: 200, Chains: 200, Steps: 10000, Seed: 1,
 	}
@@ -122,14 +142,14 @@ func (e *FieldError) Error() string {
 func (c Config) Validate() error {
 	bad := func(f string, v any, rule string) error { return &FieldError{f, v, rule} }
 	want := map[Arch]int{Unrestricted: 0, Restricted: 1, Deep: 2}
-	nh, ok := want[c.Model]
+	nh, ok := want[c.Arch]
 	switch {
 	case !ok:
-		return bad("Model", c.Model, "must be unrestricted, restricted or deep")
+		return bad("Arch", c.Arch, "must be unrestricted, restricted or deep")
 	case c.N <= 0:
 		return bad("N", c.N, "must be > 0")
 	case len(c.Hidden) != nh:
-		return bad("Hidden", c.Hidden, "needs "+strconv.Itoa(nh)+" sizes for model "+string(c.Model))
+		return bad("Hidden", c.Hidden, "needs "+strconv.Itoa(nh)+" sizes for model "+string(c.Arch))
 	}
 	for i, m := range c.Hidden {
 		if m <= 0 {

@@ -61,7 +61,7 @@ func New(cfg Config, be backend.Backend) (*Model, error) {
 	for i, s := range sizes {
 		m.Layers = append(m.Layers, Layer{Name: names[i], Size: s, Bias: be.NewMat(1, s)})
 	}
-	if cfg.Model == Unrestricted {
+	if cfg.Arch == Unrestricted {
 		m.addConn(0, 0)
 	}
 	for i := 1; i < len(sizes); i++ {
@@ -165,7 +165,7 @@ func (m *Model) Param(name string) (Param, error) {
 			return p, nil
 		}
 	}
-	return Param{}, fmt.Errorf("chaoslib: model %s has no parameter %q", m.Cfg.Model, name)
+	return Param{}, fmt.Errorf("chaoslib: model %s has no parameter %q", m.Cfg.Arch, name)
 }
 
 // SetParam uploads a named matrix (see Params) and refreshes W + J.
@@ -180,7 +180,7 @@ func (m *Model) SetParam(name string, data []float32) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("chaoslib: model %s has no parameter %q", m.Cfg.Model, name)
+	return fmt.Errorf("chaoslib: model %s has no parameter %q", m.Cfg.Arch, name)
 }
 
 // Norms returns the root-mean-square value of every trained matrix, by name.

@@ -90,7 +90,7 @@ func (m *Model) snapshots(b *batch, times []float64) []blas32.General {
 // It needs hidden layers, so it fails for the unrestricted model.
 func (m *Model) Reconstruct(s blas32.General, t float64, rng *rand.Rand) (blas32.General, error) {
 	if len(m.Layers) < 2 {
-		return blas32.General{}, fmt.Errorf("chaoslib: reconstruction needs hidden units; model %s has none", m.Cfg.Model)
+		return blas32.General{}, fmt.Errorf("chaoslib: reconstruction needs hidden units; model %s has none", m.Cfg.Arch)
 	}
 	if s.Cols != m.Cfg.N {
 		return blas32.General{}, fmt.Errorf("chaoslib: Reconstruct: data has %d columns, model N = %d", s.Cols, m.Cfg.N)

@@ -9,7 +9,7 @@ import "fmt"
 // checkpoint to undo it. Training a silenced model is not meaningful.
 func (m *Model) Silence(layer int, units []int) error {
 	if layer <= 0 || layer >= len(m.Layers) {
-		return fmt.Errorf("chaoslib: Silence: layer %d is not a hidden layer of model %s", layer, m.Cfg.Model)
+		return fmt.Errorf("chaoslib: Silence: layer %d is not a hidden layer of model %s", layer, m.Cfg.Arch)
 	}
 	size := m.Layers[layer].Size
 	for _, a := range units {

@@ -12,12 +12,12 @@ import (
 
 // Case is one of the paper's six trained models: an architecture on a data set.
 type Case struct {
-	Model   chaoslib.Arch
+	Arch    chaoslib.Arch
 	Dataset string
 }
 
 // Name is the case's folder name, e.g. "restricted-mnist".
-func (c Case) Name() string { return string(c.Model) + "-" + c.Dataset }
+func (c Case) Name() string { return string(c.Arch) + "-" + c.Dataset }
 
 // Cases lists the 3 architectures × 2 data sets.
 func Cases() []Case {
@@ -36,7 +36,7 @@ func Cases() []Case {
 // 2-layer model, MNIST) took it from one saturated mode (EAAI ≈ 0.5) to
 // EAAI ≈ 0.27 with 6 classes covered in 400 steps.
 func QuickConfig(c Case) chaoslib.Config {
-	cfg := chaoslib.Tiny(c.Model)
+	cfg := chaoslib.Tiny(c.Arch)
 	cfg.Dataset = c.Dataset
 	cfg.Steps, cfg.LR, cfg.Batch, cfg.Chains, cfg.DataClip = 400, 0.02, 100, 100, 0.05
 	return cfg
@@ -44,7 +44,7 @@ func QuickConfig(c Case) chaoslib.Config {
 
 // PaperConfig is the `paper` preset (docs/MODEL.md) for a case.
 func PaperConfig(c Case) chaoslib.Config {
-	cfg := chaoslib.PaperMNIST(c.Model)
+	cfg := chaoslib.PaperMNIST(c.Arch)
 	cfg.Dataset = c.Dataset
 	return cfg
 }
@@ -64,7 +64,7 @@ func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be
 	}
 	res, err := Train(RunOptions{Dir: dir, Config: cfg, Resume: len(steps) > 0, Device: be, Train: d.Train, Test: d.Test,
 		EvalEvery: evalEvery, EvalN: evalN, Classifier: d.Classifier, Context: ctx, Progress: progress,
-		Command: fmt.Sprintf("chaosgen train --model %s --dataset %s --out %s (%d steps)", c.Model, c.Dataset, dir, cfg.Steps)})
+		Command: fmt.Sprintf("chaosgen train --model %s --dataset %s --out %s (%d steps)", c.Arch, c.Dataset, dir, cfg.Steps)})
 	if err != nil {
 		return "", fmt.Errorf("training %s: %w", c.Name(), err)
 	}

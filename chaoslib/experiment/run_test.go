@@ -123,3 +123,19 @@ func TestLogSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestReadRunRecordOldKey reads a shipped run's config.json, written before
+// Config.Model became Config.Arch.
+func TestReadRunRecordOldKey(t *testing.T) {
+	dir := filepath.Join("..", "..", "pretrained", "deep-mnist")
+	rec, err := ReadRunRecord(dir)
+	if os.IsNotExist(err) {
+		t.Skip("no pretrained/deep-mnist")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Config.Arch != chaoslib.Deep || rec.Config.Validate() != nil {
+		t.Fatalf("Arch %q (validate: %v), want deep and valid", rec.Config.Arch, rec.Config.Validate())
+	}
+}

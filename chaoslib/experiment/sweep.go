@@ -549,7 +549,7 @@ func writeSweepCSV(path string, varied []string, rows []SweepRow) error {
 // folder out: every Config field spelled out, so that no preset is needed.
 func TrainArgs(cfg chaoslib.Config, out string) []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	args := []string{"--model", string(cfg.Model)}
+	args := []string{"--model", string(cfg.Arch)}
 	if cfg.Dataset != "" {
 		args = append(args, "--dataset", cfg.Dataset)
 	}

@@ -51,7 +51,7 @@ func runBench(args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	fmt.Printf("model        %s (N=%d, hidden %v), %s\n", cfg.Model, cfg.N, cfg.Hidden, r.Backend)
+	fmt.Printf("model        %s (N=%d, hidden %v), %s\n", cfg.Arch, cfg.N, cfg.Hidden, r.Backend)
 	fmt.Printf("step         B=%d P=%d, %d Euler steps\n", r.Batch, r.Chains, r.EulerSteps)
 	fmt.Printf("ms/step      %.2f\n", r.MsPerStep)
 	fmt.Printf("GFLOP/step   %.3f (GEMM FLOPs: %d calls of %d shapes)\n", r.GFLOP, r.GemmCalls, r.GemmShapes)

@@ -90,7 +90,7 @@ func runFigures(args []string) error {
 		ckpts := map[chaoslib.Arch]string{}
 		metrics := map[string][]experiment.MetricsRow{}
 		for _, a := range chaoslib.Archs() {
-			c := experiment.Case{Model: a, Dataset: ds}
+			c := experiment.Case{Arch: a, Dataset: ds}
 			cfg := experiment.PaperConfig(c)
 			if *quick {
 				cfg = experiment.QuickConfig(c)

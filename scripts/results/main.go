@@ -96,7 +96,7 @@ func run(dir string, n, checkN int, grids string) error {
 					e.Full = &rs[0]
 				}
 			}
-			img := experiment.Fig2(ds, d.Test, map[chaoslib.Arch]*chaoslib.Model{c.Model: m}, 40, 1)
+			img := experiment.Fig2(ds, d.Test, map[chaoslib.Arch]*chaoslib.Model{c.Arch: m}, 40, 1)
 			if err := plots.SavePNG(filepath.Join(grids, c.Name()+".png"), img); err != nil {
 				return err
 			}
