@@ -26,7 +26,7 @@ func TestConfigJSONOldKey(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, js string
-		want Arch
+		want     Arch
 	}{
 		{"new key", `{"arch":"restricted","N":3}`, Restricted},
 		{"old key", `{"model":"unrestricted","N":3}`, Unrestricted},
