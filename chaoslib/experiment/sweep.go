@@ -36,92 +36,35 @@ type Axis struct {
 }
 
 // SweepFields lists the fields a sweep can vary, by CLI flag name, in the
-// order of the sweep.csv columns. "hidden" sets the single hidden layer of
-// the restricted model, or both layers of the deep one.
-var SweepFields = []string{"g", "tau", "dt", "T", "lr", "sigma", "batch", "chains", "hidden", "steps", "data-clip", "seed"}
+// order of the sweep.csv columns: the numeric rows of chaoslib.ConfigFields.
+// "hidden" sets the single hidden layer of the restricted model, or both
+// layers of the deep one.
+var SweepFields = sweepFields()
 
-// intFields are the SweepFields whose values must be whole numbers.
-var intFields = map[string]bool{"batch": true, "chains": true, "hidden": true, "steps": true, "seed": true}
-
-func knownField(f string) bool {
-	for _, s := range SweepFields {
-		if s == f {
-			return true
+func sweepFields() []string {
+	var out []string
+	for _, f := range chaoslib.ConfigFields {
+		if f.Numeric() {
+			out = append(out, f.Flag)
 		}
 	}
-	return false
+	return out
+}
+
+// sweepField returns the ConfigFields row of a sweep field.
+func sweepField(name string) (chaoslib.ConfigField, bool) {
+	f, ok := chaoslib.FieldByFlag(name)
+	return f, ok && f.Numeric()
 }
 
 // FieldValue returns the value of a sweep field of c (hidden: the first
 // hidden size, 0 without hidden layers).
 func FieldValue(c chaoslib.Config, field string) float64 {
-	switch field {
-	case "g":
-		return c.G
-	case "tau":
-		return c.Tau
-	case "dt":
-		return c.Dt
-	case "T":
-		return c.T
-	case "lr":
-		return c.LR
-	case "sigma":
-		return c.Sigma
-	case "batch":
-		return float64(c.Batch)
-	case "chains":
-		return float64(c.Chains)
-	case "hidden":
-		if len(c.Hidden) == 0 {
-			return 0
-		}
-		return float64(c.Hidden[0])
-	case "steps":
-		return float64(c.Steps)
-	case "data-clip":
-		return c.DataClip
-	case "seed":
-		return float64(c.Seed)
-	}
-	panic("experiment: unknown sweep field " + strconv.Quote(field))
-}
-
-// setField sets a sweep field of c (whose Hidden must not be shared).
-func setField(c *chaoslib.Config, field string, v float64) {
-	switch field {
-	case "g":
-		c.G = v
-	case "tau":
-		c.Tau = v
-	case "dt":
-		c.Dt = v
-	case "T":
-		c.T = v
-	case "lr":
-		c.LR = v
-	case "sigma":
-		c.Sigma = v
-	case "batch":
-		c.Batch = int(v)
-	case "chains":
-		c.Chains = int(v)
-	case "hidden":
-		if len(c.Hidden) == 0 {
-			c.Hidden = []int{int(v)} // fails Validate for the unrestricted model
-		}
-		for i := range c.Hidden {
-			c.Hidden[i] = int(v)
-		}
-	case "steps":
-		c.Steps = int(v)
-	case "data-clip":
-		c.DataClip = v
-	case "seed":
-		c.Seed = uint64(v)
-	default:
+	f, ok := sweepField(field)
+	if !ok {
 		panic("experiment: unknown sweep field " + strconv.Quote(field))
 	}
+	return f.Value(c)
 }
 
 // Check reports the first bad axis: an unknown or repeated field, no
@@ -130,7 +73,8 @@ func setField(c *chaoslib.Config, field string, v float64) {
 func (s SweepSpec) Check() error {
 	seen := map[string]bool{}
 	for _, a := range s.Axes {
-		if !knownField(a.Field) {
+		f, known := sweepField(a.Field)
+		if !known {
 			return fmt.Errorf("unknown field %q (want one of %s)", a.Field, strings.Join(SweepFields, ", "))
 		}
 		if seen[a.Field] {
@@ -144,7 +88,7 @@ func (s SweepSpec) Check() error {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("field %s: value %g is not finite", a.Field, v)
 			}
-			if intFields[a.Field] && (v != math.Trunc(v) || v < 0 || v > 1<<53) {
+			if f.Whole() && (v != math.Trunc(v) || v < 0 || v > 1<<53) {
 				return fmt.Errorf("field %s: value %g is not a whole number ≥ 0", a.Field, v)
 			}
 		}
@@ -170,7 +114,7 @@ func ParseGrid(s string) ([]Axis, error) {
 		if !ok || name == "" {
 			return nil, fmt.Errorf("axis %q: want FIELD=V1,V2,…", part)
 		}
-		if !knownField(name) {
+		if _, known := sweepField(name); !known {
 			return nil, fmt.Errorf("axis %q: unknown field %q (want one of %s)", part, name, strings.Join(SweepFields, ", "))
 		}
 		a := Axis{Field: name}
@@ -258,7 +202,8 @@ func (s SweepSpec) point(idx []int) chaoslib.Config {
 	c := s.Base
 	c.Hidden = append([]int(nil), s.Base.Hidden...)
 	for i, a := range s.Axes {
-		setField(&c, a.Field, a.Values[idx[i]])
+		f, _ := sweepField(a.Field) // known: Check passed
+		f.SetValue(&c, a.Values[idx[i]])
 	}
 	return c
 }
@@ -546,26 +491,14 @@ func writeSweepCSV(path string, varied []string, rows []SweepRow) error {
 }
 
 // TrainArgs returns the `chaosgen train` flags that reproduce cfg into the
-// folder out: every Config field spelled out, so that no preset is needed.
+// folder out: every chaoslib.ConfigFields field spelled out (empty values,
+// such as no hidden layers, left out), so that no preset is needed.
 func TrainArgs(cfg chaoslib.Config, out string) []string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	args := []string{"--model", string(cfg.Arch)}
-	if cfg.Dataset != "" {
-		args = append(args, "--dataset", cfg.Dataset)
-	}
-	args = append(args, "--out", out)
-	if len(cfg.Hidden) > 0 {
-		hs := make([]string, len(cfg.Hidden))
-		for i, h := range cfg.Hidden {
-			hs[i] = strconv.Itoa(h)
+	var args []string
+	for _, f := range chaoslib.ConfigFields {
+		if v := f.Get(cfg); v != "" {
+			args = append(args, "--"+f.Flag, v)
 		}
-		args = append(args, "--hidden", strings.Join(hs, ","))
 	}
-	args = append(args, "--g", f(cfg.G), "--tau", f(cfg.Tau), "--dt", f(cfg.Dt), "--T", f(cfg.T),
-		"--lr", f(cfg.LR), "--sigma", f(cfg.Sigma), "--batch", strconv.Itoa(cfg.Batch),
-		"--chains", strconv.Itoa(cfg.Chains), "--steps", strconv.Itoa(cfg.Steps))
-	if cfg.DataClip != 0 {
-		args = append(args, "--data-clip", f(cfg.DataClip))
-	}
-	return append(args, "--seed", strconv.FormatUint(cfg.Seed, 10))
+	return append(args, "--out", out)
 }

@@ -222,7 +222,7 @@ func TestTrainArgs(t *testing.T) {
 	c := chaoslib.PaperMNIST(chaoslib.Deep)
 	c.DataClip = 0.01
 	got := strings.Join(TrainArgs(c, "runs/x"), " ")
-	want := "--model deep --dataset mnist --out runs/x --hidden 500,500 --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --steps 10000 --data-clip 0.01 --seed 1"
+	want := "--model deep --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500,500 --steps 10000 --data-clip 0.01 --seed 1 --out runs/x"
 	if got != want {
 		t.Fatalf("TrainArgs:\n got %s\nwant %s", got, want)
 	}

@@ -30,7 +30,7 @@ func runBench(args []string) error {
 	if *repeat <= 0 {
 		return fmt.Errorf("--repeat %d: must be > 0", *repeat)
 	}
-	cfg, err := cf.config("")
+	cfg, err := cf.config()
 	if err != nil {
 		return err
 	}

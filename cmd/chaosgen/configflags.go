@@ -1,98 +1,133 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 )
 
-// configFlags registers --model, --preset and one override flag per Config
-// field; only flags given on the command line override the preset.
+// configFlags registers --preset and one flag per chaoslib.ConfigFields row.
+// Only the flags given on the command line override the preset (config) or,
+// with --resume, the run's own config (resumeConfig).
 type configFlags struct {
-	fs                             *flag.FlagSet
-	model, preset, hidden          string
-	g, tau, dt, T, lr, sigma, clip float64
-	batch, chains, steps           int
-	seed                           uint64
+	fs      *flag.FlagSet
+	preset  string
+	scratch *chaoslib.Config // the typed flags parse into it; only given ones are read
 }
 
+// defaultArch is the architecture when --model is not given.
+const defaultArch = chaoslib.Restricted
+
+// presets are the --preset values.
+var presets = map[string]func(chaoslib.Arch) chaoslib.Config{"paper": chaoslib.PaperMNIST, "tiny": chaoslib.Tiny}
+
 func addConfigFlags(fs *flag.FlagSet) *configFlags {
-	c := &configFlags{fs: fs}
-	fs.StringVar(&c.model, "model", "restricted", "architecture: unrestricted, restricted or deep")
-	fs.StringVar(&c.preset, "preset", "paper", "starting values: paper (docs/MODEL.md table) or tiny (fast)")
-	fs.StringVar(&c.hidden, "hidden", "", "hidden sizes, comma-separated: M, or M1,M2 for deep (preset: 500 / 500,500)")
-	fs.Float64Var(&c.g, "g", 0, "gain g of the fixed random couplings (preset 1.5, assumed)")
-	fs.Float64Var(&c.tau, "tau", 0, "time constant τ (preset 1, assumed)")
-	fs.Float64Var(&c.dt, "dt", 0, "Euler step (preset 0.2, assumed)")
-	fs.Float64Var(&c.T, "T", 0, "target time T (preset 4, assumed)")
-	fs.Float64Var(&c.lr, "lr", 0, "learning rate η (preset 0.05, assumed)")
-	fs.Float64Var(&c.sigma, "sigma", 0, "std σ of the initial conditions (preset 1, assumed)")
-	fs.Float64Var(&c.clip, "data-clip", 0, "clip data to [−1+ε, 1−ε] (default 0: off)")
-	fs.IntVar(&c.batch, "batch", 0, "minibatch size B (preset 200 / tiny 50)")
-	fs.IntVar(&c.chains, "chains", 0, "free chains P per update (preset 200 / tiny 50)")
-	fs.IntVar(&c.steps, "steps", 0, "total training steps (preset 10000 / tiny 200)")
-	fs.Uint64Var(&c.seed, "seed", 1, "random seed (couplings, minibatches, initial conditions)")
+	c := &configFlags{fs: fs, scratch: new(chaoslib.Config)}
+	fs.StringVar(&c.preset, "preset", "paper", "starting values: paper (docs/MODEL.md) or tiny (fast); with --resume, the run's own")
+	for _, f := range chaoslib.ConfigFields {
+		help := f.Help + "; " + presetNote(f)
+		switch p := f.Ptr(c.scratch).(type) {
+		case *float64:
+			fs.Float64Var(p, f.Flag, 0, help)
+		case *int:
+			fs.IntVar(p, f.Flag, 0, help)
+		case *uint64:
+			fs.Uint64Var(p, f.Flag, 0, help)
+		case *string:
+			fs.StringVar(p, f.Flag, "", help)
+		default:
+			fs.Func(f.Flag, help, func(s string) error { return f.Set(c.scratch, s) })
+		}
+	}
 	return c
 }
 
-// config builds the Config: preset, then the flags that were set, then
-// validation. Errors name the flag.
-func (c *configFlags) config(dataset string) (chaoslib.Config, error) {
-	arch, err := chaoslib.ParseArch(c.model)
-	if err != nil {
-		return chaoslib.Config{}, fmt.Errorf("--model: %v", err)
+// presetNote writes a field's preset values for its help, e.g. "preset 1.5"
+// or "paper 200, tiny 50"; a value that differs for the deep model is added
+// in parentheses.
+func presetNote(f chaoslib.ConfigField) string {
+	if f.Name == "Arch" {
+		return "default " + string(defaultArch)
 	}
-	var cfg chaoslib.Config
-	switch c.preset {
-	case "paper":
-		cfg = chaoslib.PaperMNIST(arch)
-	case "tiny":
-		cfg = chaoslib.Tiny(arch)
-	default:
-		return cfg, fmt.Errorf("--preset %q: want paper or tiny", c.preset)
-	}
-	cfg.Dataset = dataset
-	var ferr error
-	c.fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "hidden":
-			cfg.Hidden = nil
-			for _, s := range strings.Split(c.hidden, ",") {
-				v, err := strconv.Atoi(strings.TrimSpace(s))
-				if err != nil || v <= 0 {
-					ferr = fmt.Errorf("--hidden %q: want positive integers separated by commas", c.hidden)
-					return
-				}
-				cfg.Hidden = append(cfg.Hidden, v)
-			}
-		case "g":
-			cfg.G = c.g
-		case "tau":
-			cfg.Tau = c.tau
-		case "dt":
-			cfg.Dt = c.dt
-		case "T":
-			cfg.T = c.T
-		case "lr":
-			cfg.LR = c.lr
-		case "sigma":
-			cfg.Sigma = c.sigma
-		case "data-clip":
-			cfg.DataClip = c.clip
-		case "batch":
-			cfg.Batch = c.batch
-		case "chains":
-			cfg.Chains = c.chains
-		case "steps":
-			cfg.Steps = c.steps
+	vals := map[string]string{}
+	for name, p := range presets {
+		v := f.Get(p(chaoslib.Restricted))
+		if d := f.Get(p(chaoslib.Deep)); d != v {
+			v += " (deep " + d + ")"
 		}
-	})
-	cfg.Seed = c.seed
-	if ferr != nil {
-		return cfg, ferr
+		vals[name] = v
+	}
+	if vals["paper"] == vals["tiny"] {
+		return "preset " + vals["paper"]
+	}
+	return "paper " + vals["paper"] + ", tiny " + vals["tiny"]
+}
+
+// given returns the ConfigFields rows whose flags were on the command line,
+// in table order.
+func (c *configFlags) given() []chaoslib.ConfigField {
+	var out []chaoslib.ConfigField
+	for _, f := range chaoslib.ConfigFields {
+		if setFlag(c.fs, f.Flag) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// apply copies the given flags' values into cfg.
+func (c *configFlags) apply(cfg *chaoslib.Config, fields []chaoslib.ConfigField) {
+	for _, f := range fields {
+		if err := f.Set(cfg, f.Get(*c.scratch)); err != nil {
+			panic("chaosgen: ConfigField " + f.Name + " does not parse its own value: " + err.Error())
+		}
+	}
+}
+
+// config builds the Config of a new run: the preset for --model, then the
+// flags that were given, then validation. Errors name the flag.
+func (c *configFlags) config() (chaoslib.Config, error) {
+	preset, ok := presets[c.preset]
+	if !ok {
+		return chaoslib.Config{}, fmt.Errorf("--preset %q: want paper or tiny", c.preset)
+	}
+	arch := defaultArch
+	if setFlag(c.fs, "model") {
+		arch = c.scratch.Arch
+	}
+	cfg := preset(arch)
+	c.apply(&cfg, c.given())
+	if err := cfg.Validate(); err != nil {
+		return cfg, flagError(err)
+	}
+	return cfg, nil
+}
+
+// resumeConfig returns the config of a resumed run: the run's own, with the
+// given flags applied. Flags equal to the run's values are accepted; flags
+// that would change a field --resume may not change (ConfigField.Resume)
+// are refused, all of them named with both values. A run that recorded no
+// data set accepts any --dataset.
+func (c *configFlags) resumeConfig(run chaoslib.Config) (chaoslib.Config, error) {
+	if setFlag(c.fs, "preset") {
+		return run, errors.New("--preset: with --resume the run's own config is the starting point; leave --preset out")
+	}
+	cfg := run
+	cfg.Hidden = append([]int(nil), run.Hidden...)
+	var changed []string
+	for _, f := range c.given() {
+		before := f.Get(cfg)
+		c.apply(&cfg, []chaoslib.ConfigField{f})
+		after := f.Get(cfg)
+		if before != after && !f.Resume && !(f.Name == "Dataset" && before == "") {
+			changed = append(changed, fmt.Sprintf("--%s %s (the run has %s)", f.Flag, after, orDefault(before, `""`)))
+		}
+	}
+	if len(changed) > 0 {
+		return cfg, fmt.Errorf("--resume continues the run's own config; these flags would change it: %s", strings.Join(changed, ", "))
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, flagError(err)
@@ -100,25 +135,15 @@ func (c *configFlags) config(dataset string) (chaoslib.Config, error) {
 	return cfg, nil
 }
 
-// flagOf maps Config field names to their flags.
-var flagOf = map[string]string{"Model": "--model", "N": "(N)", "Hidden": "--hidden", "G": "--g", "Tau": "--tau",
-	"Dt": "--dt", "T": "--T", "Sigma": "--sigma", "LR": "--lr", "Batch": "--batch", "Chains": "--chains",
-	"Steps": "--steps", "DataClip": "--data-clip"}
-
 // flagError rewrites a Config validation error in terms of the flag.
 func flagError(err error) error {
 	var fe *chaoslib.FieldError
-	if e, ok := err.(*chaoslib.FieldError); ok {
-		fe = e
-	} else {
+	if !errors.As(err, &fe) {
 		return err
 	}
-	name := fe.Field
-	if i := strings.IndexByte(name, '['); i > 0 {
-		name = name[:i]
-	}
-	if f, ok := flagOf[name]; ok {
-		return fmt.Errorf("%s %v: %s", f, fe.Value, fe.Rule)
+	name, _, _ := strings.Cut(fe.Field, "[") // Hidden[1] → Hidden
+	if f, ok := chaoslib.FieldByName(name); ok {
+		return fmt.Errorf("--%s %v: %s", f.Flag, fe.Value, fe.Rule)
 	}
 	return err
 }

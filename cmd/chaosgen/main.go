@@ -43,30 +43,42 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "\nRun `chaosgen <command> -h` for a command's flags.")
 }
 
-func main() {
-	if len(os.Args) < 2 || os.Args[1] == "help" || os.Args[1] == "-h" || os.Args[1] == "--help" {
+func main() { os.Exit(run(os.Args[1:])) }
+
+// Exit codes of run.
+const (
+	exitOK    = 0 // done, or help shown
+	exitError = 1 // the command failed (bad flag, missing file, …): one "chaosgen CMD: …" line
+	exitUsage = 2 // no command, or an unknown one: the usage is shown
+)
+
+// run dispatches args (without the program name) to a subcommand and
+// returns the exit code.
+func run(args []string) int {
+	if len(args) < 1 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage()
-		if len(os.Args) < 2 {
-			os.Exit(2)
+		if len(args) < 1 {
+			return exitUsage
 		}
-		return
+		return exitOK
 	}
-	cmd, ok := commands[os.Args[1]]
+	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "chaosgen: unknown command %q\n\n", os.Args[1])
+		fmt.Fprintf(os.Stderr, "chaosgen: unknown command %q\n\n", args[0])
 		usage()
-		os.Exit(2)
+		return exitUsage
 	}
-	if hint := openblas.Hint(); hint != "" && os.Args[1] != "data" {
+	if hint := openblas.Hint(); hint != "" && args[0] != "data" {
 		fmt.Fprintln(os.Stderr, "chaosgen: note:", hint)
 	}
-	if err := cmd.run(os.Args[2:]); err != nil {
+	if err := cmd.run(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return
+			return exitOK
 		}
-		fmt.Fprintf(os.Stderr, "chaosgen %s: %v\n", os.Args[1], err)
-		os.Exit(1)
+		fmt.Fprintf(os.Stderr, "chaosgen %s: %v\n", args[0], err)
+		return exitError
 	}
+	return exitOK
 }
 
 // newFlags returns a FlagSet for a subcommand that reports errors instead of

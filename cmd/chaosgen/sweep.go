@@ -28,7 +28,6 @@ func init() {
 func runSweep(args []string) error {
 	fs := newFlags("sweep", `--model M --dataset D --out DIR --grid "g=1.5,2;lr=0.05,0.02" [--random K] [config flags as the base] [flags]`)
 	cf := addConfigFlags(fs)
-	dataset := fs.String("dataset", "mnist", "data set: mnist or fashion-mnist")
 	out := fs.String("out", "", "output folder: sweep.csv, sweep.json and one run-NNN/ per config (required unless --dry-run)")
 	grid := fs.String("grid", "", `axes, "FIELD=V1,V2;FIELD=…", FIELD one of `+strings.Join(experiment.SweepFields, ", ")+` (required)`)
 	random := fs.Int("random", 0, "train K random points of the grid instead of all of it (0: the whole grid)")
@@ -55,14 +54,14 @@ func runSweep(args []string) error {
 	if *evalN <= 0 {
 		return fmt.Errorf("--eval-n %d: must be > 0", *evalN)
 	}
-	if err := checkDataset(*dataset); err != nil {
-		return err
-	}
 	if *out == "" && !*dryRun {
 		return errors.New("--out DIR is required")
 	}
-	base, err := cf.config(*dataset)
+	base, err := cf.config()
 	if err != nil {
+		return err
+	}
+	if err := checkDataset(base.Dataset); err != nil {
 		return err
 	}
 	spec := experiment.SweepSpec{Base: base, Axes: axes, Random: *random, Seed: *sweepSeed}
@@ -94,7 +93,7 @@ func runSweep(args []string) error {
 	if err := chaoslib.WriteFileAtomic(filepath.Join(*out, "sweep.json"), append(js, '\n')); err != nil {
 		return err
 	}
-	be, d, err := openDeviceAndData(*dev, *dataset)
+	be, d, err := openDeviceAndData(*dev, base.Dataset)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/chaosgen/chaosgen/chaoslib"
 	"os"
 	"os/signal"
 	"strings"
@@ -19,69 +20,67 @@ func init() {
 	register("train", "train a model by contrastive Hebbian learning", runTrain)
 }
 
-func runTrain(args []string) error {
+// trainJob is a parsed `chaosgen train` command line.
+type trainJob struct {
+	cfg              chaoslib.Config
+	out, device      string
+	resume           bool
+	evalEvery, evalN int
+}
+
+// parseTrain parses the train flags; with --resume it reads the run's
+// config.json and checks the flags against it.
+func parseTrain(args []string) (trainJob, error) {
+	var j trainJob
 	fs := newFlags("train", "--model unrestricted|restricted|deep --dataset mnist|fashion-mnist --out DIR [flags]")
 	cf := addConfigFlags(fs)
-	dataset := fs.String("dataset", "mnist", "data set: mnist or fashion-mnist")
-	out := fs.String("out", "", "output folder: config.json, metrics.csv, checkpoints/ (required)")
-	resume := fs.Bool("resume", false, "continue from the newest checkpoint in --out up to --steps")
-	evalEvery := fs.Int("eval-every", 0, "steps between index evaluations written to metrics.csv (default steps/20)")
-	evalN := fs.Int("eval-n", 1000, "test images (and generated samples) per evaluation")
-	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
+	fs.StringVar(&j.out, "out", "", "output folder: config.json, metrics.csv, checkpoints/ (required)")
+	fs.BoolVar(&j.resume, "resume", false, "continue from the newest checkpoint in --out up to --steps; other config flags may be given only with the run's own values")
+	fs.IntVar(&j.evalEvery, "eval-every", 0, "steps between index evaluations written to metrics.csv (default steps/20; with --resume, the run's)")
+	fs.IntVar(&j.evalN, "eval-n", 1000, "test images (and generated samples) per evaluation (with --resume, the run's)")
+	fs.StringVar(&j.device, "device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
 	if err := fs.Parse(args); err != nil {
-		return err
+		return j, err
 	}
 	if err := noArgs(fs); err != nil {
-		return err
+		return j, err
 	}
-	if *out == "" {
-		return errors.New("--out DIR is required")
+	if j.out == "" {
+		return j, errors.New("--out DIR is required")
 	}
-	if err := checkDataset(*dataset); err != nil {
-		return err
+	if j.evalN <= 0 {
+		return j, fmt.Errorf("--eval-n %d: must be > 0", j.evalN)
 	}
-	if *evalN <= 0 {
-		return fmt.Errorf("--eval-n %d: must be > 0", *evalN)
+	if j.evalEvery < 0 {
+		return j, fmt.Errorf("--eval-every %d: must be ≥ 0", j.evalEvery)
 	}
-	if *evalEvery < 0 {
-		return fmt.Errorf("--eval-every %d: must be ≥ 0", *evalEvery)
+	var err error
+	if j.resume {
+		rec, rerr := experiment.ReadRunRecord(j.out)
+		if rerr != nil {
+			return j, fmt.Errorf("--resume: %v", rerr)
+		}
+		if j.cfg, err = cf.resumeConfig(rec.Config); err != nil {
+			return j, err
+		}
+		if !setFlag(fs, "eval-every") {
+			j.evalEvery = rec.EvalEvery
+		}
+		if !setFlag(fs, "eval-n") {
+			j.evalN = rec.EvalN
+		}
+	} else if j.cfg, err = cf.config(); err != nil {
+		return j, err
 	}
-	cfg, err := cf.config(*dataset)
+	return j, checkDataset(j.cfg.Dataset)
+}
+
+func runTrain(args []string) error {
+	j, err := parseTrain(args)
 	if err != nil {
 		return err
 	}
-	if *resume {
-		var fixed []string
-		fs.Visit(func(f *flag.Flag) {
-			switch f.Name {
-			case "model", "preset", "hidden", "g", "tau", "dt", "T", "lr", "sigma", "data-clip", "batch", "chains", "seed":
-				fixed = append(fixed, "--"+f.Name)
-			}
-		})
-		if len(fixed) > 0 {
-			return fmt.Errorf("--resume continues the run's own config; %s cannot change it (only --steps, --eval-every, --eval-n)", strings.Join(fixed, ", "))
-		}
-		rec, err := experiment.ReadRunRecord(*out)
-		if err != nil {
-			return fmt.Errorf("--resume: %v", err)
-		}
-		if !setFlag(fs, "dataset") && rec.Config.Dataset != "" {
-			*dataset = rec.Config.Dataset
-		}
-		if rec.Config.Dataset != "" && rec.Config.Dataset != *dataset {
-			return fmt.Errorf("--resume: %s was trained on %s, not --dataset %s", *out, rec.Config.Dataset, *dataset)
-		}
-		if !setFlag(fs, "steps") {
-			cfg.Steps = rec.Config.Steps
-		}
-		if !setFlag(fs, "eval-every") {
-			*evalEvery = rec.EvalEvery
-		}
-		if !setFlag(fs, "eval-n") {
-			*evalN = rec.EvalN
-		}
-	}
-	be, d, err := openDeviceAndData(*dev, *dataset)
+	be, d, err := openDeviceAndData(j.device, j.cfg.Dataset)
 	if err != nil {
 		return err
 	}
@@ -90,14 +89,14 @@ func runTrain(args []string) error {
 	defer stop()
 	pp := newProgress(os.Stderr)
 	res, err := experiment.Train(experiment.RunOptions{
-		Dir: *out, Config: cfg, Resume: *resume, Device: be, Train: d.Train, Test: d.Test,
-		EvalEvery: *evalEvery, EvalN: *evalN, Classifier: d.Classifier,
+		Dir: j.out, Config: j.cfg, Resume: j.resume, Device: be, Train: d.Train, Test: d.Test,
+		EvalEvery: j.evalEvery, EvalN: j.evalN, Classifier: d.Classifier,
 		Command: "chaosgen " + strings.Join(append([]string{"train"}, args...), " "),
 		Context: ctx, Progress: pp.update,
 	})
 	if errors.Is(err, experiment.ErrInterrupted) {
-		fmt.Fprintf(os.Stderr, "\ninterrupted at step %d; saved %s\nresume with: chaosgen train --out %s --dataset %s --resume\n",
-			res.Steps, res.Checkpoint, *out, *dataset)
+		fmt.Fprintf(os.Stderr, "\ninterrupted at step %d; saved %s\nresume with: chaosgen train --out %s --resume\n",
+			res.Steps, res.Checkpoint, j.out)
 		return nil
 	}
 	if err != nil {

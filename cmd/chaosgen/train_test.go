@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/data"
+)
+
+// randomConfig draws a valid Config with every ConfigFields field away from
+// its preset value, floats of any magnitude and digits.
+func randomConfig(rng *rand.Rand) chaoslib.Config {
+	arch := chaoslib.Archs()[rng.IntN(3)]
+	c := chaoslib.PaperMNIST(arch)
+	c.Dataset = data.Datasets()[rng.IntN(len(data.Datasets()))]
+	for i := range c.Hidden {
+		c.Hidden[i] = 1 + rng.IntN(2000)
+	}
+	pos := func() float64 { return rng.ExpFloat64() * []float64{1e-7, 1e-3, 1, 1e3}[rng.IntN(4)] }
+	c.G, c.Sigma, c.LR = pos(), pos(), pos()
+	c.Tau = 0.1 + 10*rng.Float64()
+	c.Dt = c.Tau * (0.01 + 0.99*rng.Float64())
+	c.T = c.Dt * float64(1+rng.IntN(100))
+	c.Batch, c.Chains, c.Steps = 1+rng.IntN(1000), 1+rng.IntN(1000), rng.IntN(1e6)
+	c.DataClip = rng.Float64() * 0.5
+	c.Seed = rng.Uint64()
+	return c
+}
+
+// TestTrainArgsRoundTrip: for random configs, experiment.TrainArgs and then
+// the train command's flag parsing give back the same Config.
+func TestTrainArgsRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 200 {
+		want := randomConfig(rng)
+		if err := want.Validate(); err != nil {
+			t.Fatalf("config %d: randomConfig drew an invalid config: %v", i, err)
+		}
+		args := experiment.TrainArgs(want, "runs/x")
+		j, err := parseTrain(args)
+		if err != nil {
+			t.Fatalf("config %d: parse %q: %v", i, args, err)
+		}
+		if !reflect.DeepEqual(j.cfg, want) || j.out != "runs/x" {
+			t.Fatalf("config %d: %q parsed to\n%+v (out %s), want\n%+v", i, args, j.cfg, j.out, want)
+		}
+	}
+}
+
+// writeRun writes a run folder's config.json holding cfg.
+func writeRun(t *testing.T, cfg chaoslib.Config) string {
+	t.Helper()
+	dir := t.TempDir()
+	js, err := json.Marshal(experiment.RunRecord{Config: cfg, EvalEvery: 75, EvalN: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestResumeRules: --resume accepts flags equal to the run's own values
+// (the README's command among them), lets --steps and the evaluation flags
+// change, and refuses real changes, naming each with both values.
+func TestResumeRules(t *testing.T) {
+	run := chaoslib.PaperMNIST(chaoslib.Restricted)
+	run.LR, run.DataClip, run.Steps = 0.0025, 0.05, 1500
+	dir := writeRun(t, run)
+	noData := run
+	noData.Dataset = ""
+	dirNoData := writeRun(t, noData)
+
+	longer := run
+	longer.Steps = 3000
+	for _, tc := range []struct {
+		name string
+		args []string
+		want chaoslib.Config
+		errs []string // substrings of the error; nil: no error
+	}{
+		{"README command", []string{"--model", "restricted", "--dataset", "mnist", "--out", dir, "--resume"}, run, nil},
+		{"bare", []string{"--out", dir, "--resume"}, run, nil},
+		{"same values spelled otherwise", []string{"--model", "2-layer", "--lr", "2.5e-3", "--hidden", "500", "--seed", "1", "--out", dir, "--resume"}, run, nil},
+		{"more steps", []string{"--steps", "3000", "--out", dir, "--resume"}, longer, nil},
+		{"one change", []string{"--g", "2", "--out", dir, "--resume"}, run, []string{"--g 2 (the run has 1.5)"}},
+		{"every change named", []string{"--model", "deep", "--lr", "0.01", "--dataset", "fashion-mnist", "--out", dir, "--resume"}, run,
+			[]string{"--model deep (the run has restricted)", "--dataset fashion-mnist (the run has mnist)", "--lr 0.01 (the run has 0.0025)"}},
+		{"preset refused", []string{"--preset", "tiny", "--out", dir, "--resume"}, run, []string{"--preset"}},
+		{"no run", []string{"--out", filepath.Join(dir, "nothing"), "--resume"}, run, []string{"--resume", "config.json"}},
+		{"run without data set takes --dataset", []string{"--dataset", "fashion-mnist", "--out", dirNoData, "--resume"},
+			func() chaoslib.Config { c := run; c.Dataset = "fashion-mnist"; return c }(), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, err := parseTrain(tc.args)
+			if tc.errs == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(j.cfg, tc.want) {
+					t.Fatalf("config %+v, want %+v", j.cfg, tc.want)
+				}
+				if j.evalEvery != 75 || j.evalN != 500 {
+					t.Fatalf("eval-every %d, eval-n %d: want the run's 75, 500", j.evalEvery, j.evalN)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error, want %q", tc.errs)
+			}
+			for _, s := range tc.errs {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q lacks %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+// TestTrainFlagErrors: bad flags fail before any work, naming the flag.
+func TestTrainFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{}, "--out DIR is required"},
+		{[]string{"--out", "x", "extra"}, `unexpected argument "extra"`},
+		{[]string{"--out", "x", "--model", "4-layer"}, "--model: unknown model"},
+		{[]string{"--out", "x", "--hidden", "5,x"}, `--hidden "5,x": want positive integers`},
+		{[]string{"--out", "x", "--hidden", "5,6"}, "--hidden [5 6]: needs 1 sizes"},
+		{[]string{"--out", "x", "--preset", "huge"}, `--preset "huge"`},
+		{[]string{"--out", "x", "--dt", "0.3"}, "--T 4: must be a whole number of Euler steps"},
+		{[]string{"--out", "x", "--batch", "0"}, "--batch 0: must be > 0"},
+		{[]string{"--out", "x", "--g", "much"}, `invalid value "much" for flag -g`},
+		{[]string{"--out", "x", "--dataset", "cifar"}, `--dataset "cifar": want one of`},
+		{[]string{"--out", "x", "--eval-n", "0"}, "--eval-n 0: must be > 0"},
+		{[]string{"--out", "x", "--eval-every", "-1"}, "--eval-every -1: must be ≥ 0"},
+	} {
+		_, err := parseTrain(tc.args)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want one containing %q", tc.args, err, tc.want)
+		}
+	}
+}
