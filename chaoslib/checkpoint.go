@@ -118,6 +118,15 @@ func (ck *Checkpoint) Model(be backend.Backend) (*Model, error) {
 	return m, nil
 }
 
+// LoadModel loads the checkpoint at path and builds its model on be.
+func LoadModel(path string, be backend.Backend) (*Model, error) {
+	ck, err := LoadCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	return ck.Model(be)
+}
+
 // Resume rebuilds the model on be and a trainer on data that continues
 // exactly where the checkpoint's training stopped.
 func (ck *Checkpoint) Resume(be backend.Backend, data blas32.General) (*Trainer, error) {

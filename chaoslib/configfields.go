@@ -8,7 +8,7 @@ import (
 
 // ConfigField describes one Config field for everything outside the model:
 // the `chaosgen train` and `sweep` flags (cmd/chaosgen), the --resume check,
-// the sweep axes and sweep.csv columns, and experiment.TrainArgs, which all
+// the sweep axes and sweep.csv columns, and runs.TrainArgs, which all
 // read ConfigFields instead of naming fields by hand.
 //
 // To add a field to Config:

@@ -2,7 +2,6 @@ package chaoslib
 
 import (
 	"fmt"
-	"image"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -125,21 +124,4 @@ func (m *Model) download(x backend.Mat) blas32.General {
 	g := blas32.General{Rows: x.Rows(), Cols: x.Cols(), Stride: x.Cols(), Data: make([]float32, x.Rows()*x.Cols())}
 	m.be.Download(g.Data, x)
 	return g
-}
-
-// Images turns each row of x (s-space, side² columns) into a side×side
-// grayscale image with pixel = (s + 1)/2 (black = −1, white = +1).
-func Images(x blas32.General, side int) []*image.Gray {
-	if x.Cols != side*side {
-		panic(fmt.Sprintf("chaoslib: Images: %d columns is not %d×%d", x.Cols, side, side))
-	}
-	out := make([]*image.Gray, x.Rows)
-	for i := range out {
-		img := image.NewGray(image.Rect(0, 0, side, side))
-		for j, s := range x.Data[i*x.Stride : i*x.Stride+x.Cols] {
-			img.Pix[j] = uint8(math.Round(float64(max(0, min(1, (s+1)/2))) * 255))
-		}
-		out[i] = img
-	}
-	return out
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
 )
@@ -63,7 +63,7 @@ func runEval(args []string) error {
 			return fmt.Errorf("--samples %s has %d samples, fewer than --n %d", *samples, gen.Rows, *n)
 		}
 		gen.Rows = *n
-		d, err := experiment.LoadData(*dataset)
+		d, err := runs.LoadData(*dataset)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func runEval(args []string) error {
 		if !setFlag(fs, "t") {
 			*t = m.Cfg.T
 		}
-		d, err := experiment.LoadData(*dataset)
+		d, err := runs.LoadData(*dataset)
 		if err != nil {
 			return err
 		}

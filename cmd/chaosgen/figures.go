@@ -11,10 +11,10 @@ import (
 	"syscall"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
-	"github.com/chaosgen/chaosgen/chaoslib/backend"
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
+	"github.com/chaosgen/chaosgen/figures"
 	"github.com/chaosgen/chaosgen/plots"
 )
 
@@ -26,7 +26,7 @@ func runFigures(args []string) error {
 	fs := newFlags("figures", "--out DIR [--quick] [--runs DIR] [--datasets mnist,fashion-mnist]")
 	out := fs.String("out", "", "folder for the PNG figures (required)")
 	quick := fs.Bool("quick", false, "tiny models and few steps: a few minutes in all")
-	runs := fs.String("runs", "", "folder of runs <model>-<dataset>/ (checkpoints, metrics.csv); missing runs are trained there (default OUT/runs)")
+	runsDir := fs.String("runs", "", "folder of runs <model>-<dataset>/ (checkpoints, metrics.csv); missing runs are trained there (default OUT/runs)")
 	datasets := fs.String("datasets", strings.Join(data.Datasets(), ","), "data sets to draw")
 	n := fs.Int("n", 0, "test images per index evaluation (default 1000; --quick 300)")
 	seed := fs.Uint64("seed", 1, "seed of the free runs drawn")
@@ -55,8 +55,8 @@ func runFigures(args []string) error {
 			*n = 300
 		}
 	}
-	if *runs == "" {
-		*runs = filepath.Join(*out, "runs")
+	if *runsDir == "" {
+		*runsDir = filepath.Join(*out, "runs")
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -79,7 +79,7 @@ func runFigures(args []string) error {
 	}
 	for _, ds := range dss {
 		fmt.Fprintf(os.Stderr, "loading %s …\n", ds)
-		d, err := experiment.LoadData(ds)
+		d, err := runs.LoadData(ds)
 		if err != nil {
 			return err
 		}
@@ -88,38 +88,38 @@ func runFigures(args []string) error {
 		}
 		models := map[chaoslib.Arch]*chaoslib.Model{}
 		ckpts := map[chaoslib.Arch]string{}
-		metrics := map[string][]experiment.MetricsRow{}
+		metrics := map[string][]runs.MetricsRow{}
 		for _, a := range chaoslib.Archs() {
-			c := experiment.Case{Arch: a, Dataset: ds}
-			cfg := experiment.PaperConfig(c)
+			c := runs.Case{Arch: a, Dataset: ds}
+			cfg := runs.PaperConfig(c)
 			if *quick {
-				cfg = experiment.QuickConfig(c)
+				cfg = runs.QuickConfig(c)
 			}
-			fmt.Fprintf(os.Stderr, "%s: run in %s (%d steps)\n", c.Name(), filepath.Join(*runs, c.Name()), cfg.Steps)
+			fmt.Fprintf(os.Stderr, "%s: run in %s (%d steps)\n", c.Name(), filepath.Join(*runsDir, c.Name()), cfg.Steps)
 			pp := newProgress(os.Stderr)
-			ck, err := experiment.EnsureRun(ctx, *runs, c, cfg, be, d, max(1, cfg.Steps/15), *n, pp.update)
+			ck, err := runs.EnsureRun(ctx, *runsDir, c, cfg, be, d, max(1, cfg.Steps/15), *n, pp.update)
 			if err != nil {
 				return err
 			}
 			ckpts[a] = ck
-			if models[a], err = loadModel(ck, be); err != nil {
+			if models[a], err = chaoslib.LoadModel(ck, be); err != nil {
 				return err
 			}
-			rows, err := experiment.ReadMetrics(filepath.Join(*runs, c.Name(), "metrics.csv"))
+			rows, err := runs.ReadMetrics(filepath.Join(*runsDir, c.Name(), "metrics.csv"))
 			if err != nil {
 				return err
 			}
 			metrics[string(a)] = rows
 		}
-		if err := save("fig2_"+ds+".png", experiment.Fig2(ds, d.Test, models, 30, *seed)); err != nil {
+		if err := save("fig2_"+ds+".png", figures.Fig2(ds, d.Test, models, 30, *seed)); err != nil {
 			return err
 		}
 		r := models[chaoslib.Restricted]
-		if err := save("fig3a_"+ds+".png", experiment.Fig3a(r, 8, *seed)); err != nil {
+		if err := save("fig3a_"+ds+".png", figures.Fig3a(r, 8, *seed)); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "scoring %s restricted over t (Fig. 3b) …\n", ds)
-		img, _, err := experiment.Fig3b(r, d, *n, *seed)
+		img, _, err := figures.Fig3b(r, d, *n, *seed)
 		if err != nil {
 			return err
 		}
@@ -127,7 +127,7 @@ func runFigures(args []string) error {
 			return err
 		}
 		if ds == "mnist" || len(dss) == 1 {
-			fields, companion, _, err := experiment.Fig4(r, func() (*chaoslib.Model, error) { return loadModel(ckpts[chaoslib.Restricted], be) }, 36, 30, *seed)
+			fields, companion, _, err := figures.Fig4(r, func() (*chaoslib.Model, error) { return chaoslib.LoadModel(ckpts[chaoslib.Restricted], be) }, 36, 30, *seed)
 			if err != nil {
 				return err
 			}
@@ -138,7 +138,7 @@ func runFigures(args []string) error {
 				return err
 			}
 		}
-		img, err = experiment.Fig5(ds, metrics)
+		img, err = figures.Fig5(ds, metrics)
 		if err != nil {
 			return err
 		}
@@ -150,12 +150,4 @@ func runFigures(args []string) error {
 		}
 	}
 	return nil
-}
-
-func loadModel(path string, be backend.Backend) (*chaoslib.Model, error) {
-	ck, err := chaoslib.LoadCheckpoint(path)
-	if err != nil {
-		return nil, err
-	}
-	return ck.Model(be)
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 )
 
 // isTerminal reports whether f is a character device (a terminal).
@@ -29,7 +29,7 @@ func newProgress(f *os.File) *progressPrinter {
 	return &progressPrinter{w: f, tty: isTerminal(f), every: 10 * time.Second}
 }
 
-func (p *progressPrinter) update(pr experiment.Progress) {
+func (p *progressPrinter) update(pr runs.Progress) {
 	final := pr.Step == pr.Total
 	if !final && time.Since(p.last) < p.every && !(p.tty && time.Since(p.last) > 200*time.Millisecond) {
 		return

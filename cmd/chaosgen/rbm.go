@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 )
 
@@ -80,7 +80,7 @@ func runRBM(args []string) error {
 	metricsPath := filepath.Join(*out, "metrics.csv")
 	var (
 		r       *rbm.RBM
-		rows    []experiment.MetricsRow
+		rows    []runs.MetricsRow
 		seconds float64
 	)
 	if *resume {
@@ -108,7 +108,7 @@ func runRBM(args []string) error {
 				*evalN = rec.EvalN
 			}
 		}
-		if old, err := experiment.ReadMetrics(metricsPath); err == nil {
+		if old, err := runs.ReadMetrics(metricsPath); err == nil {
 			for _, row := range old {
 				if row.Step <= r.Step {
 					rows = append(rows, row)
@@ -138,7 +138,7 @@ func runRBM(args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "loading %s …\n", *dataset)
-	d, err := experiment.LoadData(*dataset)
+	d, err := runs.LoadData(*dataset)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func runRBM(args []string) error {
 		return err
 	}
 	ref := d.Test.Head(*evalN).X
-	var last *experiment.MetricsRow
+	var last *runs.MetricsRow
 	if len(rows) > 0 {
 		last = &rows[len(rows)-1]
 	}
@@ -166,9 +166,9 @@ func runRBM(args []string) error {
 			return fmt.Errorf("scoring step %d: %w", r.Step, err)
 		}
 		rep.T = float64(cfg.K)
-		rows = append(rows, experiment.MetricsRow{Step: r.Step, Seconds: seconds, Report: rep})
+		rows = append(rows, runs.MetricsRow{Step: r.Step, Seconds: seconds, Report: rep})
 		last = &rows[len(rows)-1]
-		if err := experiment.WriteMetrics(metricsPath, rows); err != nil {
+		if err := runs.WriteMetrics(metricsPath, rows); err != nil {
 			return err
 		}
 		return r.Save(modelPath)
@@ -201,7 +201,7 @@ func runRBM(args []string) error {
 				return err
 			}
 		}
-		pp.update(experiment.Progress{Step: r.Step, Total: cfg.Steps, Seconds: seconds,
+		pp.update(runs.Progress{Step: r.Step, Total: cfg.Steps, Seconds: seconds,
 			StepsPerSec: float64(r.Step-startStep) / time.Since(start).Seconds(), Last: last})
 	}
 	if err := r.Save(modelPath); err != nil {

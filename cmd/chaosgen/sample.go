@@ -106,24 +106,15 @@ func parseTimes(s string) ([]float64, error) {
 	return out, nil
 }
 
-// rows splits a sample matrix into its rows.
-func rows(x blas32.General) [][]float32 {
-	out := make([][]float32, x.Rows)
-	for i := range out {
-		out[i] = x.Data[i*x.Stride : i*x.Stride+x.Cols]
-	}
-	return out
-}
-
 // savePNGGrid writes one sample grid, or with snapshots a chains × times grid.
 func savePNGGrid(path string, snaps []blas32.General, ts []float64, T float64, snapshots bool) error {
 	if !snapshots {
-		return plots.SavePNG(path, plots.ImageGrid(rows(snaps[0]), data.Side, 10, 2))
+		return plots.SavePNG(path, plots.ImageGrid(chaoslib.Rows(snaps[0]), data.Side, 10, 2))
 	}
 	k := min(snaps[0].Rows, 8)
 	grid := make([][][]float32, len(snaps))
 	for i, s := range snaps {
-		grid[i] = rows(s)[:k]
+		grid[i] = chaoslib.Rows(s)[:k]
 	}
 	return plots.SavePNG(path, plots.Fig3aSnapshots(grid, ts, T))
 }

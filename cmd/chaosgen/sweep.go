@@ -16,7 +16,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
 )
@@ -29,7 +29,7 @@ func runSweep(args []string) error {
 	fs := newFlags("sweep", `--model M --dataset D --out DIR --grid "g=1.5,2;lr=0.05,0.02" [--random K] [config flags as the base] [flags]`)
 	cf := addConfigFlags(fs)
 	out := fs.String("out", "", "output folder: sweep.csv, sweep.json and one run-NNN/ per config (required unless --dry-run)")
-	grid := fs.String("grid", "", `axes, "FIELD=V1,V2;FIELD=…", FIELD one of `+strings.Join(experiment.SweepFields, ", ")+` (required)`)
+	grid := fs.String("grid", "", `axes, "FIELD=V1,V2;FIELD=…", FIELD one of `+strings.Join(runs.SweepFields, ", ")+` (required)`)
 	random := fs.Int("random", 0, "train K random points of the grid instead of all of it (0: the whole grid)")
 	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the --random draws (the runs use --seed)")
 	evalN := fs.Int("eval-n", 500, "test images (and generated samples) per evaluation")
@@ -44,7 +44,7 @@ func runSweep(args []string) error {
 	if *grid == "" {
 		return errors.New(`--grid is required, e.g. --grid "g=1.5,2,3;lr=0.05,0.02"`)
 	}
-	axes, err := experiment.ParseGrid(*grid)
+	axes, err := runs.ParseGrid(*grid)
 	if err != nil {
 		return fmt.Errorf("--grid %q: %v", *grid, err)
 	}
@@ -64,8 +64,8 @@ func runSweep(args []string) error {
 	if err := checkDataset(base.Dataset); err != nil {
 		return err
 	}
-	spec := experiment.SweepSpec{Base: base, Axes: axes, Random: *random, Seed: *sweepSeed}
-	configs, skipped, err := experiment.Points(spec)
+	spec := runs.SweepSpec{Base: base, Axes: axes, Random: *random, Seed: *sweepSeed}
+	configs, skipped, err := runs.Points(spec)
 	if err != nil {
 		return fmt.Errorf("--grid %q: %v", *grid, err)
 	}
@@ -78,7 +78,7 @@ func runSweep(args []string) error {
 	if *dryRun {
 		for i, c := range configs {
 			fmt.Printf("run-%03d  %s\n    chaosgen train %s\n", i, pointText(c, axes),
-				strings.Join(experiment.TrainArgs(c, experiment.RunDir(orDefault(*out, "DIR"), i)), " "))
+				strings.Join(runs.TrainArgs(c, runs.RunDir(orDefault(*out, "DIR"), i)), " "))
 		}
 		fmt.Fprintf(os.Stderr, "%d configs, %d skipped\n", len(configs), len(skipped))
 		return nil
@@ -101,7 +101,7 @@ func runSweep(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var pp *progressPrinter
-	rows, err := experiment.Sweep(ctx, configs, *out, be, d, *evalN, func(e experiment.SweepEvent) {
+	rows, err := runs.Sweep(ctx, configs, *out, be, d, *evalN, func(e runs.SweepEvent) {
 		switch {
 		case e.Train != nil:
 			pp.update(*e.Train)
@@ -126,14 +126,14 @@ func runSweep(args []string) error {
 			fmt.Fprintf(os.Stderr, "run-%03d (%d/%d) %s: %s\n", e.Run, e.Run+1, e.Runs, verb, pointText(configs[e.Run], axes))
 		}
 	})
-	if errors.Is(err, experiment.ErrInterrupted) {
+	if errors.Is(err, runs.ErrInterrupted) {
 		fmt.Fprintf(os.Stderr, "\ninterrupted after %d of %d runs; run the same command again to continue\n", len(rows), len(configs))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	printSweepTable(rows, experiment.VariedFields(configs), *out)
+	printSweepTable(rows, runs.VariedFields(configs), *out)
 	return nil
 }
 
@@ -145,19 +145,19 @@ func orDefault(s, def string) string {
 }
 
 // pointText writes a config's axis values as "g=1.5 lr=0.05".
-func pointText(c chaoslib.Config, axes []experiment.Axis) string {
+func pointText(c chaoslib.Config, axes []runs.Axis) string {
 	parts := make([]string, len(axes))
 	for i, a := range axes {
-		parts[i] = a.Field + "=" + strconv.FormatFloat(experiment.FieldValue(c, a.Field), 'g', -1, 64)
+		parts[i] = a.Field + "=" + strconv.FormatFloat(runs.FieldValue(c, a.Field), 'g', -1, 64)
 	}
 	return strings.Join(parts, " ")
 }
 
 // printSweepTable prints the rows sorted by EAAI, then E2 (runs without
 // indices last), and the best run's `chaosgen train` line.
-func printSweepTable(rows []experiment.SweepRow, varied []string, out string) {
-	sorted := append([]experiment.SweepRow(nil), rows...)
-	key := func(r experiment.SweepRow) (bool, float64, float64) {
+func printSweepTable(rows []runs.SweepRow, varied []string, out string) {
+	sorted := append([]runs.SweepRow(nil), rows...)
+	key := func(r runs.SweepRow) (bool, float64, float64) {
 		if r.Report == nil || r.Status != "ok" || math.IsNaN(r.Report.EAAI) {
 			return false, 0, 0
 		}
@@ -185,7 +185,7 @@ func printSweepTable(rows []experiment.SweepRow, varied []string, out string) {
 	for _, r := range sorted {
 		line := []string{fmt.Sprintf("run-%03d", r.Run)}
 		for _, f := range varied {
-			line = append(line, strconv.FormatFloat(experiment.FieldValue(r.Config, f), 'g', -1, 64))
+			line = append(line, strconv.FormatFloat(runs.FieldValue(r.Config, f), 'g', -1, 64))
 		}
 		line = append(line, strconv.Itoa(r.Steps))
 		if p := r.Report; p != nil {
@@ -208,7 +208,7 @@ func printSweepTable(rows []experiment.SweepRow, varied []string, out string) {
 		if ok, _, _ := key(sorted[0]); ok {
 			best := sorted[0]
 			fmt.Printf("\nbest (lowest EAAI, then E2): run-%03d\n  chaosgen train %s\n", best.Run,
-				strings.Join(experiment.TrainArgs(best.Config, filepath.Join(out, "best")), " "))
+				strings.Join(runs.TrainArgs(best.Config, filepath.Join(out, "best")), " "))
 		}
 	}
 	fmt.Printf("\nall rows: %s\n", filepath.Join(out, "sweep.csv"))

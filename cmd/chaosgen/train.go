@@ -5,13 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/chaosgen/chaosgen/chaoslib"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/chaoslib"
+
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
 )
@@ -56,7 +57,7 @@ func parseTrain(args []string) (trainJob, error) {
 	}
 	var err error
 	if j.resume {
-		rec, rerr := experiment.ReadRunRecord(j.out)
+		rec, rerr := runs.ReadRunRecord(j.out)
 		if rerr != nil {
 			return j, fmt.Errorf("--resume: %v", rerr)
 		}
@@ -88,13 +89,13 @@ func runTrain(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	pp := newProgress(os.Stderr)
-	res, err := experiment.Train(experiment.RunOptions{
+	res, err := runs.Train(runs.RunOptions{
 		Dir: j.out, Config: j.cfg, Resume: j.resume, Device: be, Train: d.Train, Test: d.Test,
 		EvalEvery: j.evalEvery, EvalN: j.evalN, Classifier: d.Classifier,
 		Command: "chaosgen " + strings.Join(append([]string{"train"}, args...), " "),
 		Context: ctx, Progress: pp.update,
 	})
-	if errors.Is(err, experiment.ErrInterrupted) {
+	if errors.Is(err, runs.ErrInterrupted) {
 		fmt.Fprintf(os.Stderr, "\ninterrupted at step %d; saved %s\nresume with: chaosgen train --out %s --resume\n",
 			res.Steps, res.Checkpoint, j.out)
 		return nil

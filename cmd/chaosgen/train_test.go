@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 )
 
@@ -34,7 +34,7 @@ func randomConfig(rng *rand.Rand) chaoslib.Config {
 	return c
 }
 
-// TestTrainArgsRoundTrip: for random configs, experiment.TrainArgs and then
+// TestTrainArgsRoundTrip: for random configs, runs.TrainArgs and then
 // the train command's flag parsing give back the same Config.
 func TestTrainArgsRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -43,7 +43,7 @@ func TestTrainArgsRoundTrip(t *testing.T) {
 		if err := want.Validate(); err != nil {
 			t.Fatalf("config %d: randomConfig drew an invalid config: %v", i, err)
 		}
-		args := experiment.TrainArgs(want, "runs/x")
+		args := runs.TrainArgs(want, "runs/x")
 		j, err := parseTrain(args)
 		if err != nil {
 			t.Fatalf("config %d: parse %q: %v", i, args, err)
@@ -58,7 +58,7 @@ func TestTrainArgsRoundTrip(t *testing.T) {
 func writeRun(t *testing.T, cfg chaoslib.Config) string {
 	t.Helper()
 	dir := t.TempDir()
-	js, err := json.Marshal(experiment.RunRecord{Config: cfg, EvalEvery: 75, EvalN: 500})
+	js, err := json.Marshal(runs.RunRecord{Config: cfg, EvalEvery: 75, EvalN: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

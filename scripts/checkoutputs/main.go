@@ -12,7 +12,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 )
 
 func main() {
@@ -70,7 +70,7 @@ func main() {
 			}
 		}
 	}
-	rows, err := experiment.ReadMetrics(filepath.Join(dir, "run", "metrics.csv"))
+	rows, err := runs.ReadMetrics(filepath.Join(dir, "run", "metrics.csv"))
 	if err != nil {
 		fail("metrics.csv: %v", err)
 	} else if len(rows) == 0 || rows[len(rows)-1].Step != 40 {

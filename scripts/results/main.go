@@ -1,6 +1,6 @@
 // Command results scores the pretrained models and writes RESULTS.md, the
 // sample grids under docs/results/ and pretrained/results.json (the indices
-// at n = check-n that chaoslib/experiment's TestPretrained recomputes).
+// at n = check-n that chaoslib/runs' TestPretrained recomputes).
 //
 //	go run ./scripts/results [-pretrained pretrained] [-n 10000] [-check-n 1000]
 //
@@ -20,10 +20,11 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/figures"
 	"github.com/chaosgen/chaosgen/plots"
 )
 
@@ -57,30 +58,30 @@ func run(dir string, n, checkN int, grids string) error {
 	}
 	var entries []Entry
 	for _, ds := range data.Datasets() {
-		d, err := experiment.LoadData(ds)
+		d, err := runs.LoadData(ds)
 		if err != nil {
 			return err
 		}
-		for _, c := range experiment.Cases() {
+		for _, c := range runs.Cases() {
 			if c.Dataset != ds {
 				continue
 			}
 			run := filepath.Join(dir, c.Name())
-			ck, err := experiment.Latest(run)
+			ck, err := runs.Latest(run)
 			if err != nil || ck == "" {
 				fmt.Fprintf(os.Stderr, "skip %s: no checkpoint in %s\n", c.Name(), run)
 				continue
 			}
 			fmt.Fprintf(os.Stderr, "scoring %s …\n", c.Name())
-			m, err := experiment.LoadModel(ck, be)
+			m, err := chaoslib.LoadModel(ck, be)
 			if err != nil {
 				return err
 			}
-			rec, err := experiment.ReadRunRecord(run)
+			rec, err := runs.ReadRunRecord(run)
 			if err != nil {
 				return err
 			}
-			rows, err := experiment.ReadMetrics(filepath.Join(run, "metrics.csv"))
+			rows, err := runs.ReadMetrics(filepath.Join(run, "metrics.csv"))
 			if err != nil {
 				return err
 			}
@@ -96,7 +97,7 @@ func run(dir string, n, checkN int, grids string) error {
 					e.Full = &rs[0]
 				}
 			}
-			img := experiment.Fig2(ds, d.Test, map[chaoslib.Arch]*chaoslib.Model{c.Arch: m}, 40, 1)
+			img := figures.Fig2(ds, d.Test, map[chaoslib.Arch]*chaoslib.Model{c.Arch: m}, 40, 1)
 			if err := plots.SavePNG(filepath.Join(grids, c.Name()+".png"), img); err != nil {
 				return err
 			}
@@ -119,7 +120,7 @@ func run(dir string, n, checkN int, grids string) error {
 }
 
 // scoreRBM scores the RBM baseline in folder run, if there is one.
-func scoreRBM(run string, d *experiment.Data, checkN, n int, grids string) (*Entry, error) {
+func scoreRBM(run string, d *runs.Data, checkN, n int, grids string) (*Entry, error) {
 	r, err := rbm.Load(filepath.Join(run, "rbm.npz"))
 	if os.IsNotExist(err) {
 		return nil, nil
@@ -134,13 +135,13 @@ func scoreRBM(run string, d *experiment.Data, checkN, n int, grids string) (*Ent
 	if raw, err := os.ReadFile(filepath.Join(run, "config.json")); err == nil {
 		json.Unmarshal(raw, &rec)
 	}
-	rows, err := experiment.ReadMetrics(filepath.Join(run, "metrics.csv"))
+	rows, err := runs.ReadMetrics(filepath.Join(run, "metrics.csv"))
 	if err != nil {
 		return nil, err
 	}
 	e := &Entry{Name: filepath.Base(run), Command: rec.Command, Steps: r.Step, Seconds: rows[len(rows)-1].Seconds}
 	for _, size := range []int{checkN, n} {
-		gen := experiment.RBMSamples(r, size, 1)
+		gen := runs.RBMSamples(r, size, 1)
 		rep, err := indices.Score(d.Test.Head(size).X, gen, d.Classifier)
 		if err != nil {
 			return nil, err
@@ -152,9 +153,9 @@ func scoreRBM(run string, d *experiment.Data, checkN, n int, grids string) (*Ent
 			e.Full = &rep
 		}
 	}
-	gen := experiment.RBMSamples(r, 40, 1)
+	gen := runs.RBMSamples(r, 40, 1)
 	img := plots.LabelledGrids([]string{d.Test.Dataset + "\ntest data", fmt.Sprintf("RBM baseline\nvisible means after k = %d Gibbs steps", r.Cfg.K)},
-		[]image.Image{plots.ImageGrid(experiment.Rows(d.Test.Head(40).X), data.Side, 10, 1), plots.ImageGrid(experiment.Rows(gen), data.Side, 10, 1)})
+		[]image.Image{plots.ImageGrid(chaoslib.Rows(d.Test.Head(40).X), data.Side, 10, 1), plots.ImageGrid(chaoslib.Rows(gen), data.Side, 10, 1)})
 	return e, plots.SavePNG(filepath.Join(grids, e.Name+".png"), img)
 }
 

@@ -1,4 +1,4 @@
-package experiment
+package runs
 
 import (
 	"context"
@@ -62,7 +62,7 @@ func sweepField(name string) (chaoslib.ConfigField, bool) {
 func FieldValue(c chaoslib.Config, field string) float64 {
 	f, ok := sweepField(field)
 	if !ok {
-		panic("experiment: unknown sweep field " + strconv.Quote(field))
+		panic("runs: unknown sweep field " + strconv.Quote(field))
 	}
 	return f.Value(c)
 }
@@ -175,7 +175,7 @@ func Grid(spec SweepSpec) []chaoslib.Config {
 	spec.Random = 0
 	ok, _, err := Points(spec)
 	if err != nil {
-		panic("experiment: Grid: " + err.Error())
+		panic("runs: Grid: " + err.Error())
 	}
 	return ok
 }
@@ -186,7 +186,7 @@ func Grid(spec SweepSpec) []chaoslib.Config {
 // dropped (Points reports them). It panics if spec.Check fails.
 func RandomPoints(spec SweepSpec, k int) []chaoslib.Config {
 	if err := spec.Check(); err != nil {
-		panic("experiment: RandomPoints: " + err.Error())
+		panic("runs: RandomPoints: " + err.Error())
 	}
 	var ok []chaoslib.Config
 	for _, c := range randomPoints(spec, k) {
@@ -311,7 +311,7 @@ const divergedFile = "diverged.txt"
 // ErrInterrupted. progress may be nil.
 func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be backend.Backend, d *Data, evalN int, progress func(SweepEvent)) ([]SweepRow, error) {
 	if d == nil || d.Train == nil || d.Test == nil || be == nil {
-		return nil, errors.New("experiment: Sweep needs data (train and test) and a device")
+		return nil, errors.New("runs: Sweep needs data (train and test) and a device")
 	}
 	if ctx == nil {
 		ctx = context.Background()

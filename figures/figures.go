@@ -1,4 +1,4 @@
-package experiment
+package figures
 
 import (
 	"fmt"
@@ -7,23 +7,15 @@ import (
 	"math/rand/v2"
 	"sort"
 
-	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/plot"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/analysis"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/plots"
 )
-
-// Rows splits a sample matrix into its rows (sharing memory).
-func Rows(x blas32.General) [][]float32 {
-	out := make([][]float32, x.Rows)
-	for i := range out {
-		out[i] = x.Data[i*x.Stride : i*x.Stride+x.Cols]
-	}
-	return out
-}
 
 // Fig3Times are the snapshot times of Fig. 3: T/4, T/2, T, 2T, 10T, 100T.
 func Fig3Times(T float64) []float64 { return []float64{T / 4, T / 2, T, 2 * T, 10 * T, 100 * T} }
@@ -32,7 +24,7 @@ func Fig3Times(T float64) []float64 { return []float64{T / 4, T / 2, T, 2 * T, 1
 // each given model (a 10-column grid each; models in Archs order).
 func Fig2(dataset string, test *data.Set, models map[chaoslib.Arch]*chaoslib.Model, n int, seed uint64) image.Image {
 	titles := []string{dataset + "\ntest data"}
-	grids := []image.Image{plots.ImageGrid(Rows(test.Head(n).X), data.Side, 10, 1)}
+	grids := []image.Image{plots.ImageGrid(chaoslib.Rows(test.Head(n).X), data.Side, 10, 1)}
 	for _, a := range chaoslib.Archs() {
 		m, ok := models[a]
 		if !ok {
@@ -40,7 +32,7 @@ func Fig2(dataset string, test *data.Set, models map[chaoslib.Arch]*chaoslib.Mod
 		}
 		x := m.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, 2)))
 		titles = append(titles, fmt.Sprintf("%s\ngenerated, t = T = %g", a, m.Cfg.T))
-		grids = append(grids, plots.ImageGrid(Rows(x), data.Side, 10, 1))
+		grids = append(grids, plots.ImageGrid(chaoslib.Rows(x), data.Side, 10, 1))
 	}
 	return plots.LabelledGrids(titles, grids)
 }
@@ -51,7 +43,7 @@ func Fig3a(m *chaoslib.Model, n int, seed uint64) image.Image {
 	snaps := m.Snapshots(n, times, rand.New(rand.NewPCG(seed, 3)))
 	grid := make([][][]float32, len(snaps))
 	for i, s := range snaps {
-		grid[i] = Rows(s)
+		grid[i] = chaoslib.Rows(s)
 	}
 	return plots.Fig3aSnapshots(grid, times, m.Cfg.T)
 }
@@ -67,7 +59,7 @@ func Fig3bTimes(T float64) []float64 {
 
 // Fig3b scores m at Fig3bTimes against the first n test images and draws
 // one panel per index on a log time axis, with t = T marked.
-func Fig3b(m *chaoslib.Model, d *Data, n int, seed uint64) (image.Image, []indices.Report, error) {
+func Fig3b(m *chaoslib.Model, d *runs.Data, n int, seed uint64) (image.Image, []indices.Report, error) {
 	times := Fig3bTimes(m.Cfg.T)
 	rs, err := chaoslib.Evaluate(m, d.Test.X, n, times, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: seed})
 	if err != nil {
@@ -104,66 +96,13 @@ func indexSeries(rs []indices.Report) []plots.Series {
 	return out
 }
 
-// Smoothness is the lag-one spatial autocorrelation of a side×side field f
-// (mean removed): Σ over horizontal and vertical neighbour pairs of f_p·f_q,
-// divided by Σ f_p² times the pairs-per-pixel ratio. It is ≈ 0 for white
-// noise and near 1 for smooth, spatially structured fields.
-func Smoothness(f []float32, side int) float64 {
-	var mean float64
-	for _, v := range f {
-		mean += float64(v) / float64(len(f))
-	}
-	var num, den float64
-	pairs := 0
-	for i := 0; i < side; i++ {
-		for j := 0; j < side; j++ {
-			a := float64(f[i*side+j]) - mean
-			den += a * a
-			if j+1 < side {
-				num += a * (float64(f[i*side+j+1]) - mean)
-				pairs++
-			}
-			if i+1 < side {
-				num += a * (float64(f[(i+1)*side+j]) - mean)
-				pairs++
-			}
-		}
-	}
-	if den == 0 {
-		return 0
-	}
-	return num / den * float64(len(f)) / float64(pairs)
-}
-
-// StructuredThreshold separates structured from random-looking receptive
-// fields by Smoothness (a heuristic cut, not from the paper).
-const StructuredThreshold = 0.3
-
-// ReceptiveFields returns W[:, a] (side×side) of every hidden unit of a
-// 2-layer model and each field's Smoothness.
-func ReceptiveFields(m *chaoslib.Model) (fields [][]float32, smooth []float64, err error) {
-	w, err := m.Param("W_v-h")
-	if err != nil {
-		return nil, nil, err
-	}
-	for a := 0; a < w.Cols; a++ {
-		f := make([]float32, w.Rows)
-		for i := range f {
-			f[i] = w.Data[i*w.Cols+a]
-		}
-		fields = append(fields, f)
-		smooth = append(smooth, Smoothness(f, data.Side))
-	}
-	return fields, smooth, nil
-}
-
 // Fig4 draws k randomly chosen receptive fields of a 2-layer model (titled
 // with the share of structured fields), and the companion experiment:
 // samples at t = T before and after silencing every random-looking unit
-// (Smoothness < StructuredThreshold). reload must return a fresh copy of
+// (Smoothness < analysis.StructuredThreshold). reload must return a fresh copy of
 // the model, since silencing changes it.
 func Fig4(m *chaoslib.Model, reload func() (*chaoslib.Model, error), k, n int, seed uint64) (fields, companion image.Image, random []int, err error) {
-	all, smooth, err := ReceptiveFields(m)
+	all, smooth, err := analysis.ReceptiveFields(m)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -175,12 +114,12 @@ func Fig4(m *chaoslib.Model, reload func() (*chaoslib.Model, error), k, n int, s
 		shown = append(shown, all[a])
 	}
 	for a, s := range smooth {
-		if s < StructuredThreshold {
+		if s < analysis.StructuredThreshold {
 			random = append(random, a)
 		}
 	}
 	fields = plots.Titled(fmt.Sprintf("receptive fields W[:, a] of %d random hidden units\n%d of %d units structured (smoothness ≥ %.1f)",
-		len(pick), len(all)-len(random), len(all), StructuredThreshold), plots.ReceptiveFields(shown, 0, 3))
+		len(pick), len(all)-len(random), len(all), analysis.StructuredThreshold), plots.ReceptiveFields(shown, 0, 3))
 
 	before := m.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, 5)))
 	sil, err := reload()
@@ -193,13 +132,13 @@ func Fig4(m *chaoslib.Model, reload func() (*chaoslib.Model, error), k, n int, s
 	after := sil.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, 5)))
 	companion = plots.LabelledGrids(
 		[]string{"all hidden units", fmt.Sprintf("%d random-looking units clamped to 0", len(random))},
-		[]image.Image{plots.ImageGrid(Rows(before), data.Side, 10, 1), plots.ImageGrid(Rows(after), data.Side, 10, 1)})
+		[]image.Image{plots.ImageGrid(chaoslib.Rows(before), data.Side, 10, 1), plots.ImageGrid(chaoslib.Rows(after), data.Side, 10, 1)})
 	return fields, companion, random, nil
 }
 
 // Fig5 draws E2, Es and EAAI at t = T against training step, one curve per
 // run (named by its key), on log–log axes, as panels side by side.
-func Fig5(title string, runs map[string][]MetricsRow) (image.Image, error) {
+func Fig5(title string, runs map[string][]runs.MetricsRow) (image.Image, error) {
 	names := make([]string, 0, len(runs))
 	for n := range runs {
 		names = append(names, n)
@@ -225,7 +164,7 @@ func Fig5(title string, runs map[string][]MetricsRow) (image.Image, error) {
 			}
 			for i := range st { // the shorter list must be a prefix of the longer
 				if st[i] != steps[i] {
-					return nil, fmt.Errorf("experiment: Fig5: run %s was scored at other steps than the rest; use one --eval-every", name)
+					return nil, fmt.Errorf("figures: Fig5: run %s was scored at other steps than the rest; use one --eval-every", name)
 				}
 			}
 			series = append(series, s)

@@ -1,4 +1,4 @@
-package experiment
+package runs
 
 import (
 	"github.com/chaosgen/chaosgen/chaoslib/indices"

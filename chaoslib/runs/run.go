@@ -1,4 +1,4 @@
-package experiment
+package runs
 
 import (
 	"context"
@@ -83,7 +83,7 @@ func ReadRunRecord(run string) (RunRecord, error) {
 func Train(o RunOptions) (RunResult, error) {
 	var res RunResult
 	if o.Train == nil || o.Test == nil || o.Device == nil {
-		return res, errors.New("experiment: Train needs Train, Test and Device")
+		return res, errors.New("runs: Train needs Train, Test and Device")
 	}
 	if o.Context == nil {
 		o.Context = context.Background()

@@ -1,4 +1,4 @@
-package experiment
+package runs
 
 import (
 	"encoding/json"
@@ -86,7 +86,7 @@ func TestPretrained(t *testing.T) {
 				if err != nil || ck == "" {
 					t.Fatalf("no checkpoint for %s: %v", e.Name, err)
 				}
-				m, err := LoadModel(ck, be)
+				m, err := chaoslib.LoadModel(ck, be)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,0 +1,107 @@
+package analysis
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+)
+
+// UnitTrajectories runs one free chain of m from a random N(0, σ²) start
+// (drawn from seed) and returns φ(v_i(t)) of each of the given visible units
+// at each of times: out[k][j] is unit units[k] at times[j].
+func UnitTrajectories(m *chaoslib.Model, units []int, times []float64, seed uint64) [][]float64 {
+	snaps := m.Snapshots(1, times, rand.New(rand.NewPCG(seed, 0x74726a)))
+	out := make([][]float64, len(units))
+	for k, u := range units {
+		out[k] = make([]float64, len(times))
+		for j, s := range snaps {
+			out[k][j] = float64(s.Data[u])
+		}
+	}
+	return out
+}
+
+// NearbyDistance measures how fast free runs of m that start close together
+// separate. It runs n pairs of chains: chain a starts at x(0) ~ N(0, σ²) and
+// its partner at (1 + eps)·x(0), a relative perturbation eps of the same
+// start, and returns, at each of times, the mean over pairs of the distance
+// ‖φ(v^a(t)) − φ(v^b(t))‖ between their visible read-outs (Model.SnapshotsFrom).
+func NearbyDistance(m *chaoslib.Model, n int, eps float64, times []float64, seed uint64) ([]float64, error) {
+	rng := rand.New(rand.NewPCG(seed, 0x6e656172))
+	var sa, sb []blas32.General
+	for _, l := range m.Layers {
+		x := blas32.General{Rows: n, Cols: l.Size, Stride: l.Size, Data: make([]float32, n*l.Size)}
+		y := blas32.General{Rows: n, Cols: l.Size, Stride: l.Size, Data: make([]float32, n*l.Size)}
+		for i := range x.Data {
+			x.Data[i] = float32(rng.NormFloat64() * m.Cfg.Sigma)
+			y.Data[i] = x.Data[i] * float32(1+eps)
+		}
+		sa, sb = append(sa, x), append(sb, y)
+	}
+	a, err := m.SnapshotsFrom(sa, times)
+	if err != nil {
+		return nil, err
+	}
+	b, err := m.SnapshotsFrom(sb, times)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(times))
+	for j := range times {
+		for r := 0; r < n; r++ {
+			ra, rb := chaoslib.Row(a[j], r), chaoslib.Row(b[j], r)
+			var d2 float64
+			for i := range ra {
+				d := float64(ra[i]) - float64(rb[i])
+				d2 += d * d
+			}
+			out[j] += math.Sqrt(d2) / float64(n)
+		}
+	}
+	return out, nil
+}
+
+// ChainVariance runs n free chains of m from random starts and returns, at
+// each of times, the PixelVariance of their read-outs φ(v(t)): near 0 when
+// every chain falls onto the same state, larger when the chains spread over
+// different states.
+func ChainVariance(m *chaoslib.Model, n int, times []float64, seed uint64) []float64 {
+	snaps := m.Snapshots(n, times, rand.New(rand.NewPCG(seed, 0x766172)))
+	out := make([]float64, len(times))
+	for j, s := range snaps {
+		out[j] = PixelVariance(s)
+	}
+	return out
+}
+
+// PixelVariance is the variance of each column of x across its rows (for
+// example of each pixel across samples), averaged over the columns.
+func PixelVariance(x blas32.General) float64 {
+	if x.Rows == 0 || x.Cols == 0 {
+		return 0
+	}
+	var total float64
+	for i := 0; i < x.Cols; i++ {
+		var sum, sum2 float64
+		for r := 0; r < x.Rows; r++ {
+			v := float64(x.Data[r*x.Stride+i])
+			sum += v
+			sum2 += v * v
+		}
+		mean := sum / float64(x.Rows)
+		total += max(0, sum2/float64(x.Rows)-mean*mean)
+	}
+	return total / float64(x.Cols)
+}
+
+// LinearTimes returns n+1 evenly spaced times 0, tMax/n, …, tMax.
+func LinearTimes(tMax float64, n int) []float64 {
+	out := make([]float64, n+1)
+	for i := range out {
+		out[i] = tMax * float64(i) / float64(n)
+	}
+	return out
+}
