@@ -93,10 +93,21 @@ func (m *Model) fieldsRange(b *batch, first, last int) {
 // Layers below first are clamped: their φ rows hold the data.
 func (m *Model) eulerStep(b *batch, first int) {
 	m.tanhFrom(b, first)
+	m.advance(b, first, true)
+}
+
+// advance computes the fields from the φ in b and takes the Euler step
+// x ← x + (dt/τ)(−x + field + bias) of every layer l ≥ first; without
+// bias it is the linear step that carries tangent vectors (flow.go).
+func (m *Model) advance(b *batch, first int, bias bool) {
 	m.fields(b, first)
 	k := float32(m.Cfg.Dt / m.Cfg.Tau)
 	for l := first; l < len(m.Layers); l++ {
-		m.be.Euler(b.x[l], b.field[l], m.Layers[l].Bias, k)
+		var bl backend.Mat
+		if bias {
+			bl = m.Layers[l].Bias
+		}
+		m.be.Euler(b.x[l], b.field[l], bl, k)
 	}
 }
 
