@@ -1,0 +1,183 @@
+package inpaint
+
+import (
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
+)
+
+// TestParseMask counts and places the hidden pixels of each mask on 28×28
+// images, and rejects bad specs.
+func TestParseMask(t *testing.T) {
+	const side = 28
+	for _, tc := range []struct {
+		spec   string
+		hidden int
+		in     func(r, c int) bool // the pixel (r, c) is hidden; nil for random
+	}{
+		{"top", 392, func(r, c int) bool { return r >= 14 }},
+		{"left", 392, func(r, c int) bool { return c >= 14 }},
+		{"square:14", 196, func(r, c int) bool { return r >= 7 && r < 21 && c >= 7 && c < 21 }},
+		{"square:5", 25, func(r, c int) bool { return r >= 11 && r < 16 && c >= 11 && c < 16 }},
+		{"random:0.5", 392, nil},
+		{"random:0.1", 78, nil},
+	} {
+		m, err := ParseMask(tc.spec, side, 1)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.spec, err)
+		}
+		if n := len(m.HiddenPixels()); n != tc.hidden || n+len(m.Given()) != side*side {
+			t.Errorf("%s: %d hidden, %d given; want %d hidden of %d", tc.spec, n, len(m.Given()), tc.hidden, side*side)
+		}
+		if tc.in != nil {
+			for i, h := range m.Hidden {
+				if h != tc.in(i/side, i%side) {
+					t.Fatalf("%s: pixel (%d,%d) hidden = %v", tc.spec, i/side, i%side, h)
+				}
+			}
+		}
+	}
+	a, _ := ParseMask("random:0.5", side, 1)
+	b, _ := ParseMask("random:0.5", side, 1)
+	c, _ := ParseMask("random:0.5", side, 2)
+	same := func(x, y Mask) bool {
+		for i := range x.Hidden {
+			if x.Hidden[i] != y.Hidden[i] {
+				return false
+			}
+		}
+		return true
+	}
+	if !same(a, b) || same(a, c) {
+		t.Error("random masks: same seed must give the same mask, another seed another")
+	}
+	for _, bad := range []string{"", "bottom", "top:3", "square", "square:0", "square:28", "square:x", "random:0", "random:1", "random:-0.2", "random"} {
+		if _, err := ParseMask(bad, side, 1); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+// TestBaselineAndMSE checks the baseline fill and the hidden-pixel MSE by
+// hand on 2×2 images with the right column hidden.
+func TestBaselineAndMSE(t *testing.T) {
+	m, err := ParseMask("left", 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := blas32.General{Rows: 2, Cols: 4, Stride: 4, Data: []float32{1, 0.5, -1, 0, 0, -0.5, 1, 1}}
+	mean := ColumnMeans(x)
+	if want := []float32{0.5, 0, 0, 0.5}; maxDiff(mean, want) > 1e-7 {
+		t.Fatalf("means %v, want %v", mean, want)
+	}
+	b := Baseline(x, mean, m)
+	if want := []float32{1, 0, -1, 0.5, 0, 0, 1, 0.5}; maxDiff(b.Data, want) > 1e-7 {
+		t.Fatalf("baseline %v, want %v", b.Data, want)
+	}
+	// hidden pixels 1 and 3: errors 0.5², 0.5², 0.5², 0.5² → 0.25
+	if got := MSEHidden(b, x, m); math.Abs(got-0.25) > 1e-7 {
+		t.Errorf("MSE %g, want 0.25", got)
+	}
+}
+
+func maxDiff(a, b []float32) float64 {
+	var d float64
+	for i := range a {
+		d = math.Max(d, math.Abs(float64(a[i]-b[i])))
+	}
+	return d
+}
+
+// TestCompleteClamps checks the clamp on a network whose answer is known:
+// no random couplings, A₀₁ = A₁₀ = a = 2 the only coupling, data clip
+// ε = 0.1, pixel 0 given (= 1, clamped to 0.9) and pixel 1 hidden. Pixel 1
+// then relaxes under the constant field a·0.9: after n Euler steps,
+// x₁ = (1−k)ⁿx₁(0) + (1 − (1−k)ⁿ)·1.8, so φ(v₁(40)) = tanh(1.8) to 1e-4.
+// The given pixel reads back as the image (1), not the clamp.
+func TestCompleteClamps(t *testing.T) {
+	cfg := chaoslib.Tiny(chaoslib.Unrestricted)
+	cfg.N, cfg.G, cfg.DataClip = 4, 0, 0.1
+	be := cpu.New(1)
+	defer be.Close()
+	m, err := chaoslib.New(cfg, be)
+	if err != nil {
+		t.Fatal(err)
+	}
+	A := make([]float32, 16)
+	A[1], A[4] = 2, 2
+	if err := m.SetParam("W_v-v", A); err != nil {
+		t.Fatal(err)
+	}
+	mask := Mask{Spec: "test", Side: 2, Hidden: []bool{false, true, false, false}}
+	x := blas32.General{Rows: 3, Cols: 4, Stride: 4, Data: []float32{1, 0, 0, 0, 1, 0.3, 0, 0, 1, -0.7, 0, 0}}
+	out, err := Complete(m, x, mask, []float64{40, 0}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range 3 {
+		if got := out[0].Data[r*4]; got != 1 {
+			t.Errorf("row %d: given pixel reads %g, want the image's 1", r, got)
+		}
+		if got := float64(out[0].Data[r*4+1]); math.Abs(got-math.Tanh(1.8)) > 1e-4 {
+			t.Errorf("row %d: hidden pixel at t = 40: %g, want tanh(1.8) = %g", r, got, math.Tanh(1.8))
+		}
+		if out[1].Data[r*4+1] == out[0].Data[r*4+1] {
+			t.Errorf("row %d: the completion at t = 0 equals the one at t = 40", r)
+		}
+	}
+}
+
+// TestCompleteArchs runs Complete on every architecture: the given pixels
+// read back as the image, the hidden ones are read-outs in (−1, 1), and the
+// clamp reaches the hidden pixels (through the hidden layers when there are
+// any): with the same seed, changing the given pixels of image 0 changes
+// its completion and leaves image 1's alone.
+func TestCompleteArchs(t *testing.T) {
+	be := cpu.New(1)
+	defer be.Close()
+	for _, arch := range chaoslib.Archs() {
+		cfg := chaoslib.Tiny(arch)
+		cfg.N = 16
+		m, err := chaoslib.New(cfg, be)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mask, _ := ParseMask("top", 4, 1)
+		x := blas32.General{Rows: 2, Cols: 16, Stride: 16, Data: make([]float32, 32)}
+		for i := range 8 {
+			x.Data[i], x.Data[16+i] = 0.8, -0.8
+		}
+		y := blas32.General{Rows: 2, Cols: 16, Stride: 16, Data: append([]float32(nil), x.Data...)}
+		y.Data[0], y.Data[5] = -0.9, 0.1
+		cx, err := Complete(m, x, mask, []float64{cfg.T}, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cy, err := Complete(m, y, mask, []float64{cfg.T}, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d0, d1 float64
+		for i := range 16 {
+			a, b := cx[0].Data[i], cx[0].Data[16+i]
+			if i < 8 && (a != 0.8 || b != -0.8) {
+				t.Fatalf("%s: given pixel %d reads %g, %g", arch, i, a, b)
+			}
+			if i >= 8 && !(math.Abs(float64(a)) < 1 && math.Abs(float64(b)) < 1) {
+				t.Fatalf("%s: hidden pixel %d reads %g, %g", arch, i, a, b)
+			}
+			if i >= 8 {
+				d0 += math.Abs(float64(cx[0].Data[i] - cy[0].Data[i]))
+				d1 += math.Abs(float64(cx[0].Data[16+i] - cy[0].Data[16+i]))
+			}
+		}
+		if d0 == 0 || d1 != 0 {
+			t.Errorf("%s: changing image 0's given pixels moved its completion by %g and image 1's by %g; want > 0 and 0", arch, d0, d1)
+		}
+		m.Free()
+	}
+}
