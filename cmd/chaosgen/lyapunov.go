@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/chaoslib/chaos"
+	"github.com/chaosgen/chaosgen/device"
+)
+
+func init() {
+	register("lyapunov", "Lyapunov exponents: λ_max and the finite-time λ_T of untrained or trained networks", runLyapunov)
+}
+
+// lyapunovRow is one line of `lyapunov --json`: the estimate and the network.
+type lyapunovRow struct {
+	chaos.Estimate
+	Arch   chaoslib.Arch `json:"arch"`
+	N      int           `json:"N"`
+	Hidden []int         `json:"hidden"`
+	Dt     float64       `json:"dt"`
+	Seed   uint64        `json:"seed"`
+	Step   *int          `json:"step,omitempty"` // the checkpoint's training step
+}
+
+func runLyapunov(args []string) error {
+	fs := newFlags("lyapunov", "(--model M --g 0.5,1,1.5,2 [--n N] [--hidden M] | --checkpoint FILE) [--chains 8] [--t-max 200] [--transient 50] [--k 1] [--seed S] [--json]")
+	model := fs.String("model", "", "architecture of an untrained network: unrestricted, restricted or deep")
+	gs := fs.String("g", "", "gains g of the untrained networks, comma-separated")
+	n := fs.Int("n", 784, "visible units N of the untrained networks")
+	hidden := fs.String("hidden", "", "hidden sizes of the untrained networks: M, or M1,M2 for deep (default 500 / 500,500)")
+	ckPath := fs.String("checkpoint", "", "trained network to measure (instead of --model)")
+	chains := fs.Int("chains", 8, "independent runs averaged")
+	tmax := fs.Float64("t-max", 200, "averaging time of λ_max (after the transient)")
+	transient := fs.Float64("transient", 50, "time run and discarded before averaging")
+	renorm := fs.Int("renorm", 5, "Euler steps between renormalisations of the tangent vectors")
+	k := fs.Int("k", 1, "number of leading exponents (QR method when > 1)")
+	seed := fs.Uint64("seed", 1, "seed of the random couplings (untrained networks), starts and tangent vectors")
+	asJSON := fs.Bool("json", false, "print JSON: one record per network")
+	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	switch {
+	case *n <= 0:
+		return fmt.Errorf("--n %d: must be > 0", *n)
+	case *chains <= 0:
+		return fmt.Errorf("--chains %d: must be > 0", *chains)
+	case !(*tmax > 0) || math.IsInf(*tmax, 0):
+		return fmt.Errorf("--t-max %g: must be finite and > 0", *tmax)
+	case !(*transient > 0) || math.IsInf(*transient, 0):
+		return fmt.Errorf("--transient %g: must be finite and > 0", *transient)
+	case *renorm <= 0:
+		return fmt.Errorf("--renorm %d: must be > 0", *renorm)
+	case *k <= 0:
+		return fmt.Errorf("--k %d: must be > 0", *k)
+	}
+	var cfgs []chaoslib.Config
+	var step *int
+	if *ckPath != "" {
+		for _, f := range []string{"model", "g", "n", "hidden"} {
+			if setFlag(fs, f) {
+				return fmt.Errorf("--%s describes an untrained network; it cannot go with --checkpoint", f)
+			}
+		}
+		ck, err := chaoslib.LoadCheckpoint(*ckPath)
+		if err != nil {
+			return fmt.Errorf("--checkpoint: %v", err)
+		}
+		cfgs, step = []chaoslib.Config{ck.Config}, &ck.Step
+		return measureAll(cfgs, ck, step, *dev, chaos.ModelOptions{Chains: *chains, Transient: *transient, Time: *tmax, Renorm: *renorm, Vectors: *k, Seed: *seed}, *asJSON)
+	}
+	if *model == "" || *gs == "" {
+		return errors.New("give --model M --g LIST for untrained networks, or --checkpoint FILE")
+	}
+	arch, err := chaoslib.ParseArch(*model)
+	if err != nil {
+		return fmt.Errorf("--model: %v", err)
+	}
+	gains, err := parseFloatList("--g", *gs)
+	if err != nil {
+		return err
+	}
+	base := chaoslib.PaperMNIST(arch)
+	base.Dataset, base.N, base.Seed = "", *n, *seed
+	if setFlag(fs, "hidden") {
+		f, _ := chaoslib.FieldByFlag("hidden")
+		if err := f.Set(&base, *hidden); err != nil {
+			return err
+		}
+	}
+	for _, g := range gains {
+		c := base
+		c.G = g
+		if err := c.Validate(); err != nil {
+			return flagError(err)
+		}
+		cfgs = append(cfgs, c)
+	}
+	return measureAll(cfgs, nil, nil, *dev, chaos.ModelOptions{Chains: *chains, Transient: *transient, Time: *tmax, Renorm: *renorm, Vectors: *k, Seed: *seed}, *asJSON)
+}
+
+// measureAll measures each config's network (untrained, or ck's trained one)
+// and prints the table or JSON.
+func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev string, o chaos.ModelOptions, asJSON bool) error {
+	be, err := device.Open(dev)
+	if err != nil {
+		return fmt.Errorf("--device: %v", err)
+	}
+	defer be.Close()
+	var out []lyapunovRow
+	for _, c := range cfgs {
+		m, err := buildModel(c, ck, be)
+		if err != nil {
+			return err
+		}
+		e, err := chaos.Measure(m, o)
+		m.Free()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "g = %g: λ_max = %.4f ± %.4f, λ_T = %.4f ± %.4f\n", c.G, e.LambdaMax, e.LambdaMaxSpread, e.LambdaT, e.LambdaTSpread)
+		out = append(out, lyapunovRow{Estimate: e, Arch: c.Arch, N: c.N, Hidden: c.Hidden, Dt: c.Dt, Seed: o.Seed, Step: step})
+	}
+	if asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Printf("%-12s %6s %-9s %6s %10s %10s %10s %10s %7s %7s\n", "arch", "N", "hidden", "g", "λ_max", "±", "λ_T", "±", "t_max", "chains")
+	for _, r := range out {
+		fmt.Printf("%-12s %6d %-9s %6g %10.4f %10.4f %10.4f %10.4f %7g %7d\n", r.Arch, r.N, fmt.Sprint(r.Hidden), r.G, r.LambdaMax, r.LambdaMaxSpread, r.LambdaT, r.LambdaTSpread, r.TMax, r.Chains)
+		if len(r.Spectrum) > 0 {
+			fmt.Printf("  spectrum %.4f\n", r.Spectrum)
+		}
+	}
+	return nil
+}
+
+// buildModel returns ck's model, or an untrained network of c when ck is nil.
+func buildModel(c chaoslib.Config, ck *chaoslib.Checkpoint, be backend.Backend) (*chaoslib.Model, error) {
+	if ck != nil {
+		return ck.Model(be)
+	}
+	return chaoslib.New(c, be)
+}
+
+// parseFloatList parses "0.5,1,1.5" (finite numbers) for the flag name.
+func parseFloatList(name, s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, fmt.Errorf("%s %q: %q is not a finite number", name, s, f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
