@@ -59,14 +59,9 @@ func (m *Model) NewFlow(chains, vectors int, rng *rand.Rand) *Flow {
 // NewFlowFrom is NewFlow from given states: starts[l] holds layer l's x(0),
 // one row per chain (as in SnapshotsFrom).
 func (m *Model) NewFlowFrom(starts []blas32.General, vectors int) (*Flow, error) {
-	if len(starts) != len(m.Layers) {
-		return nil, fmt.Errorf("chaoslib: NewFlowFrom: %d start states for %d layers", len(starts), len(m.Layers))
-	}
-	n := starts[0].Rows
-	for l, s := range starts {
-		if s.Rows != n || s.Cols != m.Layers[l].Size || n == 0 {
-			return nil, fmt.Errorf("chaoslib: NewFlowFrom: layer %s start is %d×%d, want %d×%d (n > 0)", m.Layers[l].Name, s.Rows, s.Cols, n, m.Layers[l].Size)
-		}
+	n, err := m.checkStarts("NewFlowFrom", starts)
+	if err != nil {
+		return nil, err
 	}
 	if vectors < 0 {
 		return nil, fmt.Errorf("chaoslib: NewFlowFrom: %d tangent vectors", vectors)

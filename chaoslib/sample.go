@@ -34,14 +34,9 @@ func (m *Model) Snapshots(n int, times []float64, rng *rand.Rand) []blas32.Gener
 // rows of layer l's x(0) (n rows of that layer's size, one per chain), for
 // every layer, visible first. It lets two runs start a chosen distance apart.
 func (m *Model) SnapshotsFrom(starts []blas32.General, times []float64) ([]blas32.General, error) {
-	if len(starts) != len(m.Layers) {
-		return nil, fmt.Errorf("chaoslib: SnapshotsFrom: %d start states for %d layers", len(starts), len(m.Layers))
-	}
-	n := starts[0].Rows
-	for l, s := range starts {
-		if s.Rows != n || s.Cols != m.Layers[l].Size || n == 0 {
-			return nil, fmt.Errorf("chaoslib: SnapshotsFrom: layer %s start is %d×%d, want %d×%d (n > 0)", m.Layers[l].Name, s.Rows, s.Cols, n, m.Layers[l].Size)
-		}
+	n, err := m.checkStarts("SnapshotsFrom", starts)
+	if err != nil {
+		return nil, err
 	}
 	b := m.newBatch(n)
 	defer m.freeBatch(b)
@@ -49,6 +44,21 @@ func (m *Model) SnapshotsFrom(starts []blas32.General, times []float64) ([]blas3
 		m.be.Upload(b.x[l], dense(s))
 	}
 	return m.snapshots(b, times), nil
+}
+
+// checkStarts checks one start matrix per layer with the same number n > 0
+// of rows and the layer's size of columns, and returns n; fn names the caller.
+func (m *Model) checkStarts(fn string, starts []blas32.General) (int, error) {
+	if len(starts) != len(m.Layers) {
+		return 0, fmt.Errorf("chaoslib: %s: %d start states for %d layers", fn, len(starts), len(m.Layers))
+	}
+	n := starts[0].Rows
+	for l, s := range starts {
+		if s.Rows != n || s.Cols != m.Layers[l].Size || n == 0 {
+			return 0, fmt.Errorf("chaoslib: %s: layer %s start is %d×%d, want %d×%d (n > 0)", fn, m.Layers[l].Name, s.Rows, s.Cols, n, m.Layers[l].Size)
+		}
+	}
+	return n, nil
 }
 
 // snapshots runs the free dynamics of b from its current state and returns
