@@ -10,7 +10,7 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/chaos"
-	"github.com/chaosgen/chaosgen/chaoslib/experiment"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
 	"github.com/chaosgen/chaosgen/plots"
@@ -100,7 +100,7 @@ func runAttractors(args []string) error {
 // openCheckpointAndData loads a checkpoint's model on the --device backend
 // and the data set (default: the checkpoint's) with its 1-NN classifier;
 // closeAll releases the model and the backend.
-func openCheckpointAndData(ckPath, dataset, dev string) (m *chaoslib.Model, ck *chaoslib.Checkpoint, d *experiment.Data, closeAll func(), err error) {
+func openCheckpointAndData(ckPath, dataset, dev string) (m *chaoslib.Model, ck *chaoslib.Checkpoint, d *runs.Data, closeAll func(), err error) {
 	ck, err = chaoslib.LoadCheckpoint(ckPath)
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("--checkpoint: %v", err)

@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/blas/blas32"
 
+	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/inpaint"
 	"github.com/chaosgen/chaosgen/data"
@@ -113,7 +114,7 @@ func inpaintGrid(x, comp, base blas32.General, mask inpaint.Mask) *image.Gray {
 	masked := inpaint.Baseline(x, make([]float32, x.Cols), mask)
 	var imgs [][]float32
 	for _, g := range []blas32.General{masked, comp, base, x} {
-		imgs = append(imgs, rows(g)[:k]...)
+		imgs = append(imgs, chaoslib.Rows(g)[:k]...)
 	}
 	return plots.ImageGrid(imgs, data.Side, k, 2)
 }
