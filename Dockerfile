@@ -22,18 +22,19 @@ ENV DEBIAN_FRONTEND=noninteractive \
 # System packages, Jupyter, GoNB and goimports. gonb and goimports go to
 # /usr/local/bin and the kernel spec to /usr/local/share/jupyter, so that the
 # non-root user below sees them.
-COPY scripts/install.sh /tmp/install.sh
+# install.sh reads the Go version from the go.mod beside it.
+COPY go.mod scripts/install.sh /tmp/chaosgen/
 RUN set -eux; \
     if [ "$CUDA" = 1 ]; then \
         sed -i -E 's/^Components: main$/Components: main contrib non-free/' /etc/apt/sources.list.d/debian.sources; \
     fi; \
     apt-get update -qq; \
-    GOBIN=/usr/local/bin JUPYTER_DATA_DIR=/usr/local/share/jupyter /tmp/install.sh all; \
+    GOBIN=/usr/local/bin JUPYTER_DATA_DIR=/usr/local/share/jupyter /tmp/chaosgen/install.sh all; \
     apt-get install -y -qq --no-install-recommends tini; \
     if [ "$CUDA" = 1 ]; then \
         apt-get install -y -qq --no-install-recommends nvidia-cuda-dev libcuda1; \
     fi; \
-    rm -rf /var/lib/apt/lists/* /tmp/install.sh /root/.cache/go-build "$(go env GOMODCACHE)"
+    rm -rf /var/lib/apt/lists/* /tmp/chaosgen /root/.cache/go-build "$(go env GOMODCACHE)"
 
 # A non-root user that owns the source, the data and its Go caches.
 RUN useradd --create-home --uid 1000 --shell /bin/bash chaos && \

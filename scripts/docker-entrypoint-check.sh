@@ -30,9 +30,8 @@ if [ "$install" = 1 ]; then
 	step "scripts/install.sh all (as in the Dockerfile)"
 	scripts/install.sh all
 fi
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
-GOBIN_DIR="$(go env GOBIN)"
-export PATH="${GOBIN_DIR:-$(go env GOPATH)/bin}:$PATH"
+goenv="$(scripts/install.sh go-env)" # Go and GOBIN on PATH
+eval "$goenv"
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 
 tmp="$(mktemp -d)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # main.sh — the README's main-job command: set up a fresh Debian/Ubuntu
-# machine (root or sudo; Go ≥ 1.26 on PATH), fetch the data, then execute
+# machine (root or sudo; scripts/install.sh installs Go when needed), fetch the data, then execute
 # every notebook headlessly and regenerate every figure of the paper.
 #
 # Small by default (CHAOSGEN_QUICK=1: tiny models, a few minutes). For the
@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHAOSGEN_QUICK="${CHAOSGEN_QUICK:-1}"
 scripts/install.sh all
-export PATH="$(go env GOPATH)/bin:$PATH"
+goenv="$(scripts/install.sh go-env)" # the Go install.sh chose, and GOBIN, on PATH
+eval "$goenv"
 go run ./cmd/chaosgen data fetch
 scripts/run-notebooks.sh out/notebooks
 quick=()

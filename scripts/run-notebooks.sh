@@ -40,13 +40,8 @@ done
 NB_TIMEOUT="${NB_TIMEOUT:-1800}"
 
 # Tools: Go, goimports and gonb on PATH (GoNB calls goimports), a gonb kernel.
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
-	export PATH="/usr/local/go/bin:$PATH"
-fi
-command -v go >/dev/null 2>&1 || die "go not found (run scripts/install.sh)"
-GOBIN_DIR="$(go env GOBIN)"
-GOBIN_DIR="${GOBIN_DIR:-$(go env GOPATH)/bin}"
-export PATH="$GOBIN_DIR:$PATH"
+goenv="$(scripts/install.sh go-env)" || die "no usable Go (run scripts/install.sh)"
+eval "$goenv"
 export PYDEVD_DISABLE_FILE_VALIDATION=1 # silence ipykernel's debugger warning
 
 have_kernel() {

