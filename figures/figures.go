@@ -65,9 +65,14 @@ func Fig3b(m *chaoslib.Model, d *runs.Data, n int, seed uint64) (image.Image, []
 	if err != nil {
 		return nil, nil, err
 	}
-	series := indexSeries(rs)
-	img, err := plots.PanelGrid(plots.IndexPanels(times, series, m.Cfg.T, 2), 0, 0)
+	img, err := Fig3bImage(times, rs, m.Cfg.T)
 	return img, rs, err
+}
+
+// Fig3bImage draws reports scored at times as Fig. 3b: one panel per index
+// (E2, Es, ER when present, EAAI) on a log time axis, with t = T marked.
+func Fig3bImage(times []float64, rs []indices.Report, T float64) (image.Image, error) {
+	return plots.PanelGrid(plots.IndexPanels(times, indexSeries(rs), T, 2), 0, 0)
 }
 
 // indexSeries turns reports into the E2, Es, ER (if present) and EAAI curves.

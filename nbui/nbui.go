@@ -34,17 +34,17 @@
 package nbui
 
 import (
-	"bytes"
 	"fmt"
 	"html"
 	"image"
-	"image/png"
 	"os"
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/chaosgen/chaosgen/plots"
 )
 
 // IsNotebook reports whether the program runs inside a GoNB kernel.
@@ -62,12 +62,12 @@ func Image(img image.Image) {
 	if !gonbui.IsNotebook {
 		return
 	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	b, err := plots.EncodePNG(img)
+	if err != nil {
 		showError("encoding image", err)
 		return
 	}
-	display(func() { gonbui.DisplayPNG(buf.Bytes()) })
+	display(func() { gonbui.DisplayPNG(b) })
 }
 
 // display runs show, then waits until GoNB has received its output.
@@ -90,17 +90,12 @@ func Plot(p *plot.Plot, w, h vg.Length) {
 	if !gonbui.IsNotebook {
 		return
 	}
-	wt, err := p.WriterTo(w, h, "png")
+	b, err := plots.PlotPNG(p, w, h) // legend in its own band, as in the CLI's figures
 	if err != nil {
 		showError("rendering plot", err)
 		return
 	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		showError("rendering plot", err)
-		return
-	}
-	display(func() { gonbui.DisplayPNG(buf.Bytes()) })
+	display(func() { gonbui.DisplayPNG(b) })
 }
 
 // HTML shows raw HTML.

@@ -26,8 +26,9 @@ type Series struct {
 	Y    []float64
 }
 
-// newPlot returns a plot with a title, axis labels, a light grid and the
-// legend at the top right.
+// newPlot returns a plot with a title, axis labels and a light grid. Its
+// legend goes in a band below the title (addLegend); drawn by gonum/plot
+// alone, it is at the top right of the data area.
 func newPlot(title, xlabel, ylabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
@@ -146,10 +147,19 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// logTicks labels powers of ten on a log axis (every few when the axis spans
-// many decades), or 1, 2, 5 times them, or every m·10^k, whichever first
-// gives at least two labels; minor ticks when it spans at most six decades.
+// logTicks labels a log axis so that a value can be read off it:
+//   - at least three labels where the axis allows: powers of ten (every
+//     few when the axis spans many decades), else 1, 2 and 5 times them,
+//     else every m·10^k; an axis that spans too little for that gets
+//     evenly spaced labels (niceTicks);
+//   - an unlabelled tick at every power of ten, and at every m·10^k when the
+//     axis spans at most six decades;
+//   - one number format per axis: scientific ("1e-6") for all labels when
+//     one of them needs it, plain decimals otherwise.
 type logTicks struct{}
+
+// minLogLabels is the number of labels logTicks aims for.
+const minLogLabels = 3
 
 func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(lo > 0) || !(hi >= lo) || math.IsInf(hi, 0) {
@@ -159,6 +169,7 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	e1 := int(math.Ceil(math.Log10(hi)))
 	every := max(1, (e1-e0+5)/6) // label every n-th decade
 	minor := e1-e0 <= 6
+	sci := lo < 1e-4 || hi >= 1e6
 	for _, labelled := range []map[int]bool{
 		{1: true},
 		{1: true, 2: true, 5: true},
@@ -175,42 +186,28 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 				}
 				t := plot.Tick{Value: v}
 				if labelled[m] && (m != 1 || (e-e0)%every == 0) {
-					t.Label = fmtTick(v, max(0, -e))
+					t.Label = fmtLogTick(v, e, sci)
 					n++
 				}
-				if t.Label != "" || minor {
+				if t.Label != "" || minor || m == 1 {
 					ticks = append(ticks, t)
 				}
 			}
 		}
-		if n >= 2 {
+		if n >= minLogLabels {
 			return ticks
 		}
 	}
 	return niceTicks{}.Ticks(lo, hi)
 }
 
-// headroom raises the top of the y axis above the data so that a legend of
-// n entries at the top right does not cover the curves: each entry takes
-// about 7% of the axis height.
-func headroom(p *plot.Plot, ylo, yhi float64, logY bool, n int) {
-	if n == 0 || math.IsInf(ylo, 0) || math.IsInf(yhi, 0) || p.Legend.Left || !p.Legend.Top {
-		return
+// fmtLogTick formats v = m·10^e: "2e-6" when sci, else plain decimals.
+func fmtLogTick(v float64, e int, sci bool) string {
+	if !sci {
+		return fmtTick(v, max(0, -e))
 	}
-	f := min(0.07*float64(n)+0.03, 0.5) // fraction of the axis for the legend
-	if logY {
-		d := math.Log10(yhi / ylo)
-		if d == 0 {
-			d = 1
-		}
-		p.Y.Max = max(p.Y.Max, yhi*math.Pow(10, d*f/(1-f)))
-		return
-	}
-	d := yhi - ylo
-	if d == 0 {
-		d = math.Max(1, math.Abs(yhi))
-	}
-	p.Y.Max = max(p.Y.Max, yhi+d*f/(1-f))
+	m := int(math.Round(v / math.Pow(10, float64(e))))
+	return strconv.Itoa(m) + "e" + strconv.Itoa(e)
 }
 
 // addSeries adds one line with markers per series, in distinct colours and
@@ -243,9 +240,9 @@ func addSeries(p *plot.Plot, xs []float64, series []Series, logX, logY bool, mar
 		switch {
 		case s.Name == "":
 		case markers:
-			p.Legend.Add(s.Name, l, sc)
+			addLegend(p, s.Name, l, sc)
 		default:
-			p.Legend.Add(s.Name, l)
+			addLegend(p, s.Name, l)
 		}
 	}
 	return ylo, yhi, nil
@@ -265,7 +262,7 @@ func verticalLine(p *plot.Plot, x, ylo, yhi float64, name string) {
 	l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 	l.Width = vg.Points(1.2)
 	p.Add(l)
-	p.Legend.Add(name, l)
+	addLegend(p, name, l)
 }
 
 // fixLogRanges gives every logarithmic axis a positive, non-empty range, so
@@ -302,7 +299,7 @@ func mustPlot(err error) {
 // value is positive. A dashed vertical line marks t = T (T ≤ 0: none).
 func IndicesVsTime(times []float64, series []Series, T float64, title string) *plot.Plot {
 	logY := allPositive(series)
-	p := newPlot(title, TimeAxisLabel, "index value (dimensionless)")
+	p := newPlot(title, TimeAxisLabel, "index (dimensionless)")
 	setLog(&p.X)
 	if logY {
 		setLog(&p.Y)
@@ -312,7 +309,6 @@ func IndicesVsTime(times []float64, series []Series, T float64, title string) *p
 	if T > 0 {
 		verticalLine(p, T, ylo, yhi, "t = T")
 	}
-	headroom(p, ylo, yhi, logY, len(series)+1)
 	return fixLogRanges(p)
 }
 
@@ -326,9 +322,7 @@ func IndexPanels(times []float64, series []Series, T float64, cols int) [][]*plo
 		out[r] = make([]*plot.Plot, cols)
 	}
 	for i, s := range series {
-		p := IndicesVsTime(times, []Series{s}, T, s.Name)
-		p.Legend.Top = true
-		out[i/cols][i%cols] = p
+		out[i/cols][i%cols] = IndicesVsTime(times, []Series{s}, T, s.Name)
 	}
 	return out
 }
@@ -338,16 +332,15 @@ func IndexPanels(times []float64, series []Series, T float64, cols int) [][]*plo
 // logarithmic y axis when every value is positive.
 func IndicesVsStep(steps []float64, series []Series, logX bool, title string) *plot.Plot {
 	logY := allPositive(series)
-	p := newPlot(title, StepAxisLabel, "index value at t = T (dimensionless)")
+	p := newPlot(title, StepAxisLabel, "index (dimensionless)")
 	if logX {
 		setLog(&p.X)
 	}
 	if logY {
 		setLog(&p.Y)
 	}
-	ylo, yhi, err := addSeries(p, steps, series, logX, logY, len(steps) <= 40)
+	_, _, err := addSeries(p, steps, series, logX, logY, len(steps) <= 40)
 	mustPlot(err)
-	headroom(p, ylo, yhi, logY, len(series))
 	return fixLogRanges(p)
 }
 
@@ -364,11 +357,8 @@ func Trajectories(t []float64, x [][]float64, title string) *plot.Plot {
 			series[i].Name = ""
 		}
 	}
-	ylo, yhi, err := addSeries(p, t, series, false, false, false)
+	_, _, err := addSeries(p, t, series, false, false, false)
 	mustPlot(err)
-	if len(x) <= 8 {
-		headroom(p, ylo, yhi, false, len(series))
-	}
 	return p
 }
 
@@ -378,9 +368,8 @@ func Trajectories(t []float64, x [][]float64, title string) *plot.Plot {
 func Divergence(t []float64, series []Series, title string) *plot.Plot {
 	p := newPlot(title, TimeAxisLabel, "distance ‖xᵃ(t) − xᵇ(t)‖")
 	setLog(&p.Y)
-	ylo, yhi, err := addSeries(p, t, series, false, true, false)
+	_, _, err := addSeries(p, t, series, false, true, false)
 	mustPlot(err)
-	headroom(p, ylo, yhi, true, len(series))
 	return fixLogRanges(p)
 }
 
@@ -418,8 +407,7 @@ func Histogram(counts []int, labels []string, title string) *plot.Plot {
 	l.Color = color.Gray{Y: 60}
 	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	p.Add(l)
-	p.Legend.Add(fmt.Sprintf("uniform (%.3g)", u), l)
+	addLegend(p, fmt.Sprintf("uniform (%.3g)", u), l)
 	p.Y.Min = 0
-	headroom(p, 0, p.Y.Max, false, 1)
 	return p
 }

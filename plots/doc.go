@@ -23,4 +23,11 @@
 // PanelGrid for several plots on one image. Time is in units of the neuron
 // time constant τ. On a log axis, points ≤ 0 and non-finite values are left
 // out, since they have no position there.
+//
+// The legend of these plots is drawn in a band of its own between the title
+// and the data area, so that it covers neither curves nor title at any image
+// size; PlotPNG, PlotImage, PanelGrid and nbui.Plot draw it there (p.Draw
+// alone puts it at gonum/plot's usual place, inside the data area). Log axes
+// carry at least three labels where the range allows, a tick at every power
+// of ten, and one number format per axis.
 package plots

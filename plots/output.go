@@ -28,7 +28,7 @@ const (
 func PlotPNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
 	w, h = orDefault(w, Width), orDefault(h, Height)
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
-	p.Draw(draw.New(c))
+	drawPlot(p, draw.New(c))
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("plots: encoding plot %q: %w", p.Title.Text, err)
@@ -40,7 +40,7 @@ func PlotPNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
 func PlotImage(p *plot.Plot, w, h vg.Length) image.Image {
 	w, h = orDefault(w, Width), orDefault(h, Height)
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
-	p.Draw(draw.New(c))
+	drawPlot(p, draw.New(c))
 	return c.Image()
 }
 
@@ -86,15 +86,56 @@ func PanelGrid(plots [][]*plot.Plot, w, h vg.Length) (image.Image, error) {
 		PadTop: vg.Millimeter * 5, PadBottom: vg.Millimeter * 2,
 		PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2,
 	}
-	canvases := plot.Align(plots, tiles, dc)
+	// Legend bands are laid out for the width of a tile before the data
+	// areas are aligned below them.
+	tile := make([][]draw.Canvas, rows)
+	bandFor := make([][]func(draw.Canvas), rows)
+	for r, row := range plots {
+		tile[r], bandFor[r] = make([]draw.Canvas, cols), make([]func(draw.Canvas), cols)
+		for i, p := range row {
+			tile[r][i] = tiles.At(dc, i, r)
+			if p != nil {
+				bandFor[r][i] = reserveBand(p, tile[r][i].Max.X-tile[r][i].Min.X)
+			}
+		}
+	}
 	for r, row := range plots {
 		for i, p := range row {
 			if p != nil {
-				p.Draw(canvases[r][i])
+				c := alignedCanvas(plots, tile, r, i)
+				p.Draw(c)
+				bandFor[r][i](c)
 			}
 		}
 	}
 	return c.Image(), nil
+}
+
+// alignedCanvas shrinks the tile of plots[r][i] so that its data area lines
+// up with the others: the same left and right margins down a column, the
+// same top and bottom margins along a row (the largest of each). Unlike
+// plot.Align it only ever shrinks a tile, so no panel leaves the image.
+func alignedCanvas(plots [][]*plot.Plot, tile [][]draw.Canvas, r, i int) draw.Canvas {
+	margins := func(rr, ii int) (left, right, bottom, top vg.Length) {
+		c := tile[rr][ii]
+		d := plots[rr][ii].DataCanvas(c)
+		return d.Min.X - c.Min.X, c.Max.X - d.Max.X, d.Min.Y - c.Min.Y, c.Max.Y - d.Max.Y
+	}
+	var left, right, bottom, top vg.Length
+	for rr := range plots {
+		if plots[rr][i] != nil {
+			l, rt, _, _ := margins(rr, i)
+			left, right = max(left, l), max(right, rt)
+		}
+	}
+	for ii := range plots[r] {
+		if plots[r][ii] != nil {
+			_, _, b, t := margins(r, ii)
+			bottom, top = max(bottom, b), max(top, t)
+		}
+	}
+	l, rt, b, t := margins(r, i)
+	return draw.Crop(tile[r][i], left-l, -(right - rt), bottom-b, -(top - t))
 }
 
 // EncodePNG returns img as PNG bytes.

@@ -1,0 +1,78 @@
+package figures
+
+import (
+	"image"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/plot/cmpimg"
+
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"github.com/chaosgen/chaosgen/plots"
+)
+
+// Golden-image tests in gonum/plot's style (cmpimg.CheckPlotApprox): each
+// test writes testdata/<name>.png and compares it with
+// testdata/<name>_golden.png by colour distance, within goldenDelta (0: equal,
+// 1: anything passes), so that small font-rendering differences pass.
+// Rebuild the golden files with
+//
+//	go test ./figures -run Golden -regen
+//
+// and look at them before committing. The data are synthetic curves, so the
+// images do not depend on training or on the CPU's floating point.
+const goldenDelta = 0.05
+
+func checkGolden(t *testing.T, name string, draw func() (image.Image, error)) {
+	t.Helper()
+	cmpimg.CheckPlotApprox(func() {
+		img, err := draw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := plots.SavePNG(filepath.Join("testdata", name), img); err != nil {
+			t.Fatal(err)
+		}
+	}, t, goldenDelta, name)
+}
+
+// fig3bReports are indices that fall to their best value at t = T and rise
+// after it, as Fig. 3b should show.
+func fig3bReports(times []float64, T float64) []indices.Report {
+	var rs []indices.Report
+	for _, tm := range times {
+		l := math.Log(tm / T)
+		er := 0.05 + 0.02*l*l
+		rs = append(rs, indices.Report{T: tm, E2: 1e-3 * (1 + 0.5*l*l), Es: 0.2 * math.Exp(0.4*math.Abs(l)),
+			ER: &er, EAAI: 0.25 + 0.2*math.Tanh(l*l/4)})
+	}
+	return rs
+}
+
+func TestFig3bGolden(t *testing.T) {
+	const T = 4
+	times := Fig3bTimes(T)
+	checkGolden(t, "fig3b.png", func() (image.Image, error) { return Fig3bImage(times, fig3bReports(times, T), T) })
+}
+
+// fig5Runs are three runs scored every 100 steps whose indices fall, then
+// saturate, as in Fig. 5.
+func fig5Runs() map[string][]runs.MetricsRow {
+	out := map[string][]runs.MetricsRow{}
+	for k, name := range []string{"unrestricted", "restricted", "deep"} {
+		var rows []runs.MetricsRow
+		for step := 0; step <= 3000; step += 100 {
+			f := math.Exp(-float64(step) / float64(400+200*k))
+			rows = append(rows, runs.MetricsRow{Step: step, Report: indices.Report{
+				E2: 1e-3*float64(k+1) + 1e-2*f, Es: 0.1*float64(k+1) + 5*f, EAAI: 0.2 + 0.05*float64(k) + 0.25*f}})
+		}
+		out[name] = rows
+	}
+	return out
+}
+
+func TestFig5Golden(t *testing.T) {
+	checkGolden(t, "fig5.png", func() (image.Image, error) { return Fig5("MNIST", fig5Runs()) })
+}
