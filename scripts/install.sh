@@ -34,7 +34,7 @@
 #                     the Dockerfile uses /usr/local/share/jupyter for all users)
 #   INSTALL_GOPLS=1   also install gopls (optional; GoNB works without it)
 #
-# After it runs, make sure $(go env GOPATH)/bin (or $GOBIN) is on your PATH.
+# After it runs, `eval "$(scripts/install.sh go-env)"` puts its Go and $GOBIN on your PATH.
 set -euo pipefail
 
 GONB_VERSION="${GONB_VERSION:-v0.11.3}"
