@@ -27,7 +27,7 @@ func ExponentsVsStep(steps []float64, series []Series, title string) *plot.Plot 
 
 func exponentPlot(xs []float64, series []Series, xlabel, title string) *plot.Plot {
 	p := newPlot(title, xlabel, ExponentAxisLabel)
-	ylo, yhi, err := addSeries(p, xs, series, false, false, true)
+	_, _, err := addSeries(p, xs, series, false, false, true)
 	mustPlot(err)
 	xlo, xhi := math.Inf(1), math.Inf(-1)
 	for _, x := range xs {
@@ -39,8 +39,6 @@ func exponentPlot(xs []float64, series []Series, xlabel, title string) *plot.Plo
 		l.Color = color.Gray{Y: 90}
 		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		p.Add(l)
-		ylo, yhi = min(ylo, 0), max(yhi, 0)
 	}
-	headroom(p, ylo, yhi, false, len(series))
 	return p
 }
