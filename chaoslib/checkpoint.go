@@ -4,14 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/internal/memory"
 	"github.com/chaosgen/chaosgen/internal/npz"
+	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
 // Checkpoint format: an .npz file (a zip of .npy arrays, which numpy.load
@@ -168,36 +168,17 @@ func (ck *Checkpoint) Save(path string) error {
 }
 
 // WriteFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so that path never holds a partial file.
-func WriteFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
+// renames it over path, so that path never holds a partial file; a path that
+// exists and is not a regular file (a device, a link) is refused.
+func WriteFileAtomic(path string, data []byte) error { return safefile.WriteAtomic(path, data) }
 
 // LoadCheckpoint reads and verifies a checkpoint: format, version, shapes and
-// the SHA-256 of every array. Errors name the file and the problem.
+// the SHA-256 of every array. path must be a regular file no larger than the
+// memory available. Errors name the file and the problem.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := safefile.ReadRegular(path, memory.Available())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	ck, err := ParseCheckpoint(raw)
 	if err != nil {
@@ -207,13 +188,20 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 }
 
 // ParseCheckpoint decodes a checkpoint from its bytes (see LoadCheckpoint).
+// Before reading any array it checks meta.json against itself: the config
+// (Validate, so every size is within limits), 0 ≤ step ≤ config steps, the
+// arrays listed (stored or regenerated) against the model's parameters by
+// name and shape, and the model's memory against what is available.
 func ParseCheckpoint(raw []byte) (*Checkpoint, error) {
 	var meta checkpointMeta
 	arrays, err := npz.Open(raw, "chaosgen checkpoint", checkpointFormat, checkpointVersion, &meta)
 	if err != nil {
 		return nil, err
 	}
-	if err := meta.Config.Validate(); err != nil {
+	if err := checkMeta(&meta); err != nil {
+		return nil, err
+	}
+	if err := CheckMemory("Hidden", meta.Config.Hidden, meta.Config.ModelBytes()); err != nil {
 		return nil, err
 	}
 	ck := &Checkpoint{Config: meta.Config, Step: meta.Step, RNG: meta.RNG, Extra: meta.Extra, Regenerated: meta.Regenerated}
@@ -226,4 +214,35 @@ func ParseCheckpoint(raw []byte) (*Checkpoint, error) {
 			Data: data, Trained: !strings.HasPrefix(a.Name, "J")})
 	}
 	return ck, nil
+}
+
+// checkMeta checks a checkpoint's meta.json without reading its arrays.
+func checkMeta(meta *checkpointMeta) error {
+	cfg := meta.Config
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if meta.Step < 0 || meta.Step > cfg.Steps {
+		return fmt.Errorf("step %d is outside 0…%d (the config's steps)", meta.Step, cfg.Steps)
+	}
+	want := map[string][2]int{}
+	for _, s := range cfg.paramSpecs() {
+		want[s.name] = [2]int{s.rows, s.cols}
+	}
+	for _, a := range append(append([]npz.ArrayInfo(nil), meta.Arrays...), meta.Regenerated...) {
+		shape, ok := want[a.Name]
+		switch {
+		case !ok:
+			return fmt.Errorf("array %q is not a parameter of model %s, or is listed twice", a.Name, cfg.Arch)
+		case a.Shape != shape:
+			return fmt.Errorf("array %s is %d×%d in meta.json, the config's model needs %d×%d", a.Name, a.Shape[0], a.Shape[1], shape[0], shape[1])
+		}
+		delete(want, a.Name)
+	}
+	for _, s := range cfg.paramSpecs() {
+		if _, missing := want[s.name]; missing {
+			return fmt.Errorf("meta.json lists no array %s of model %s", s.name, cfg.Arch)
+		}
+	}
+	return nil
 }

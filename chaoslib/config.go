@@ -124,9 +124,6 @@ func Tiny(arch Arch) Config {
 	return c
 }
 
-// EulerSteps returns the number of Euler steps that reach time t: round(t/dt).
-func (c Config) EulerSteps(t float64) int { return int(math.Round(t / c.Dt)) }
-
 // FieldError is a Config validation failure that names the field.
 type FieldError struct {
 	Field string
@@ -138,7 +135,8 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("chaoslib: config field %s = %v: %s", e.Field, e.Value, e.Rule)
 }
 
-// Validate checks every field and returns a *FieldError naming the first bad one.
+// Validate checks every field, the limits of limits.go included, and returns
+// a *FieldError naming the first bad one. It allocates nothing.
 func (c Config) Validate() error {
 	bad := func(f string, v any, rule string) error { return &FieldError{f, v, rule} }
 	want := map[Arch]int{Unrestricted: 0, Restricted: 1, Deep: 2}
@@ -146,14 +144,14 @@ func (c Config) Validate() error {
 	switch {
 	case !ok:
 		return bad("Arch", c.Arch, "must be unrestricted, restricted or deep")
-	case c.N <= 0:
-		return bad("N", c.N, "must be > 0")
+	case c.N <= 0 || c.N > MaxUnits:
+		return bad("N", c.N, fmt.Sprintf("must be in 1…%d", MaxUnits))
 	case len(c.Hidden) != nh:
 		return bad("Hidden", c.Hidden, "needs "+strconv.Itoa(nh)+" sizes for model "+string(c.Arch))
 	}
 	for i, m := range c.Hidden {
-		if m <= 0 {
-			return bad(fmt.Sprintf("Hidden[%d]", i), m, "must be > 0")
+		if m <= 0 || m > MaxUnits {
+			return bad(fmt.Sprintf("Hidden[%d]", i), m, fmt.Sprintf("must be in 1…%d", MaxUnits))
 		}
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -166,20 +164,24 @@ func (c Config) Validate() error {
 		return bad("Dt", c.Dt, "must satisfy 0 < dt ≤ τ")
 	case !finite(c.T) || c.T <= 0:
 		return bad("T", c.T, "must be > 0")
-	case math.Abs(c.T/c.Dt-math.Round(c.T/c.Dt)) > 1e-6:
-		return bad("T", c.T, fmt.Sprintf("must be a whole number of Euler steps (T/dt = %g)", c.T/c.Dt))
 	case !finite(c.Sigma) || c.Sigma < 0:
 		return bad("Sigma", c.Sigma, "must be finite and ≥ 0")
 	case !finite(c.LR) || c.LR <= 0:
 		return bad("LR", c.LR, "must be > 0")
-	case c.Batch <= 0:
-		return bad("Batch", c.Batch, "must be > 0")
-	case c.Chains <= 0:
-		return bad("Chains", c.Chains, "must be > 0")
-	case c.Steps < 0:
-		return bad("Steps", c.Steps, "must be ≥ 0")
+	case c.Batch <= 0 || c.Batch > MaxRows:
+		return bad("Batch", c.Batch, fmt.Sprintf("must be in 1…%d", MaxRows))
+	case c.Chains <= 0 || c.Chains > MaxRows:
+		return bad("Chains", c.Chains, fmt.Sprintf("must be in 1…%d", MaxRows))
+	case c.Steps < 0 || c.Steps > MaxSteps:
+		return bad("Steps", c.Steps, fmt.Sprintf("must be in 0…%d", MaxSteps))
 	case !finite(c.DataClip) || c.DataClip < 0 || c.DataClip >= 1:
 		return bad("DataClip", c.DataClip, "must satisfy 0 ≤ clip < 1")
+	}
+	if k, err := c.StepsAt(c.T); err != nil || k == 0 {
+		if err == nil {
+			err = fmt.Errorf("T/dt = %g rounds to 0 Euler steps", c.T/c.Dt)
+		}
+		return bad("T", c.T, err.Error())
 	}
 	return nil
 }

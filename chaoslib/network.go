@@ -56,16 +56,11 @@ func New(cfg Config, be backend.Backend) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{Cfg: cfg, be: be}
-	names := []string{"v", "h", "z"}
-	sizes := append([]int{cfg.N}, cfg.Hidden...)
-	for i, s := range sizes {
-		m.Layers = append(m.Layers, Layer{Name: names[i], Size: s, Bias: be.NewMat(1, s)})
+	for i, s := range cfg.layerSizes() {
+		m.Layers = append(m.Layers, Layer{Name: layerNames[i], Size: s, Bias: be.NewMat(1, s)})
 	}
-	if cfg.Arch == Unrestricted {
-		m.addConn(0, 0)
-	}
-	for i := 1; i < len(sizes); i++ {
-		m.addConn(i-1, i)
+	for _, ab := range cfg.conns() {
+		m.addConn(ab[0], ab[1])
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, streamCouplings))
 	for i := range m.Conns {
@@ -80,14 +75,78 @@ func New(cfg Config, be backend.Backend) (*Model, error) {
 	return m, nil
 }
 
+// layerNames names the layers: visible, then hidden.
+var layerNames = []string{"v", "h", "z"}
+
+// layerSizes lists the layer sizes of cfg: N, then the hidden sizes.
+func (c Config) layerSizes() []int { return append([]int{c.N}, c.Hidden...) }
+
+// conns lists the connections (A, B) of cfg's architecture, in order: the
+// visible self-connection of the unrestricted model, then each layer to
+// the next.
+func (c Config) conns() [][2]int {
+	var out [][2]int
+	if c.Arch == Unrestricted {
+		out = append(out, [2]int{0, 0})
+	}
+	for i := 1; i < len(c.layerSizes()); i++ {
+		out = append(out, [2]int{i - 1, i})
+	}
+	return out
+}
+
 func (m *Model) addConn(a, b int) {
 	na, nb := m.Layers[a].Size, m.Layers[b].Size
-	c := Conn{A: a, B: b, Name: m.Layers[a].Name + "-" + m.Layers[b].Name, selfConnect: a == b}
+	c := Conn{A: a, B: b, Name: connName(a, b), selfConnect: a == b}
 	c.W, c.JDown, c.kDown, c.dW = m.be.NewMat(na, nb), m.be.NewMat(na, nb), m.be.NewMat(na, nb), m.be.NewMat(na, nb)
 	if !c.selfConnect {
 		c.JUp, c.kUp = m.be.NewMat(na, nb), m.be.NewMat(na, nb)
 	}
 	m.Conns = append(m.Conns, c)
+}
+
+func connName(a, b int) string { return layerNames[a] + "-" + layerNames[b] }
+
+// paramKind tells which matrix of a layer or connection a parameter is.
+type paramKind int
+
+const (
+	paramBias paramKind = iota
+	paramW
+	paramJUp
+	paramJDown
+)
+
+// paramSpec is one matrix of a config's model with its checkpoint name and
+// shape; index is its layer (bias) or connection (W, J).
+type paramSpec struct {
+	name       string
+	rows, cols int
+	kind       paramKind
+	index      int
+}
+
+// trained reports whether the matrix is learned (biases and W) or fixed (J).
+func (s paramSpec) trained() bool { return s.kind == paramBias || s.kind == paramW }
+
+// paramSpecs lists every matrix of cfg's model without allocating it:
+// biases "bias_v", trained couplings "W_v-h" (W_v-v is A for the
+// unrestricted model) and fixed ones "Jup_v-h", "Jdown_v-h".
+func (c Config) paramSpecs() []paramSpec {
+	var out []paramSpec
+	sizes := c.layerSizes()
+	for l, s := range sizes {
+		out = append(out, paramSpec{"bias_" + layerNames[l], 1, s, paramBias, l})
+	}
+	for i, ab := range c.conns() {
+		name, na, nb := connName(ab[0], ab[1]), sizes[ab[0]], sizes[ab[1]]
+		out = append(out, paramSpec{"W_" + name, na, nb, paramW, i})
+		if ab[0] != ab[1] {
+			out = append(out, paramSpec{"Jup_" + name, na, nb, paramJUp, i})
+		}
+		out = append(out, paramSpec{"Jdown_" + name, na, nb, paramJDown, i})
+	}
+	return out
 }
 
 // gaussian draws n i.i.d. N(0, std²) values as float32.
@@ -128,19 +187,23 @@ type paramRef struct {
 	trained bool
 }
 
-// params lists every matrix of the model with its checkpoint name.
+// params lists every matrix of the model with its checkpoint name, in the
+// order of paramSpecs.
 func (m *Model) params() []paramRef {
-	type p = paramRef
-	var out []p
-	for _, l := range m.Layers {
-		out = append(out, p{"bias_" + l.Name, l.Bias, true})
-	}
-	for _, c := range m.Conns {
-		out = append(out, p{"W_" + c.Name, c.W, true})
-		if c.JUp != nil {
-			out = append(out, p{"Jup_" + c.Name, c.JUp, false})
+	var out []paramRef
+	for _, s := range m.Cfg.paramSpecs() {
+		var mat backend.Mat
+		switch s.kind {
+		case paramBias:
+			mat = m.Layers[s.index].Bias
+		case paramW:
+			mat = m.Conns[s.index].W
+		case paramJUp:
+			mat = m.Conns[s.index].JUp
+		case paramJDown:
+			mat = m.Conns[s.index].JDown
 		}
-		out = append(out, p{"Jdown_" + c.Name, c.JDown, false})
+		out = append(out, paramRef{s.name, mat, s.trained()})
 	}
 	return out
 }

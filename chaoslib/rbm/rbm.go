@@ -100,8 +100,8 @@ func FromChaos(c chaoslib.Config) Config {
 	if len(c.Hidden) > 0 {
 		r.M = c.Hidden[0]
 	}
-	if c.Dt > 0 {
-		r.K = c.EulerSteps(c.T)
+	if k, err := c.StepsAt(c.T); c.Dt > 0 && err == nil {
+		r.K = k
 	}
 	return r
 }
@@ -112,20 +112,20 @@ func (c Config) Validate() error {
 	bad := func(f string, v any, rule string) error { return &chaoslib.FieldError{Field: f, Value: v, Rule: rule} }
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
-	case c.N <= 0:
-		return bad("N", c.N, "must be > 0")
-	case c.M <= 0:
-		return bad("M", c.M, "must be > 0")
-	case c.K <= 0:
-		return bad("K", c.K, "must be > 0")
+	case c.N <= 0 || c.N > chaoslib.MaxUnits:
+		return bad("N", c.N, fmt.Sprintf("must be in 1…%d", chaoslib.MaxUnits))
+	case c.M <= 0 || c.M > chaoslib.MaxUnits:
+		return bad("M", c.M, fmt.Sprintf("must be in 1…%d", chaoslib.MaxUnits))
+	case c.K <= 0 || c.K > chaoslib.MaxEulerSteps:
+		return bad("K", c.K, fmt.Sprintf("must be in 1…%d", chaoslib.MaxEulerSteps))
 	case !finite(c.LR) || c.LR <= 0:
 		return bad("LR", c.LR, "must be finite and > 0")
-	case c.Batch <= 0:
-		return bad("Batch", c.Batch, "must be > 0")
-	case c.Chains <= 0:
-		return bad("Chains", c.Chains, "must be > 0")
-	case c.Steps < 0:
-		return bad("Steps", c.Steps, "must be ≥ 0")
+	case c.Batch <= 0 || c.Batch > chaoslib.MaxRows:
+		return bad("Batch", c.Batch, fmt.Sprintf("must be in 1…%d", chaoslib.MaxRows))
+	case c.Chains <= 0 || c.Chains > chaoslib.MaxRows:
+		return bad("Chains", c.Chains, fmt.Sprintf("must be in 1…%d", chaoslib.MaxRows))
+	case c.Steps < 0 || c.Steps > chaoslib.MaxSteps:
+		return bad("Steps", c.Steps, fmt.Sprintf("must be in 0…%d", chaoslib.MaxSteps))
 	case !finite(c.InitStd) || c.InitStd <= 0:
 		return bad("InitStd", c.InitStd, "must be finite and > 0 (at W = 0 the gradients vanish)")
 	case c.InitBias != "" && c.InitBias != "zero" && c.InitBias != "data":
@@ -152,9 +152,21 @@ type RBM struct {
 	dB, dC    []float64
 }
 
-// New returns an RBM with W ~ N(0, InitStd²) and zero biases.
+// Bytes estimates the memory of training: W and dW (N×M), the B and P
+// rows of visible and hidden units, float32.
+func (c Config) Bytes() int64 {
+	n, m := int64(c.N), int64(c.M)
+	return 4 * (2*n*m + (int64(c.Batch)+int64(c.Chains))*(n+m))
+}
+
+// New returns an RBM with W ~ N(0, InitStd²) and zero biases. It refuses
+// a config that fails Validate or needs more memory than is available
+// (chaoslib.CheckMemory, naming M).
 func New(cfg Config) (*RBM, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := chaoslib.CheckMemory("M", cfg.M, cfg.Bytes()); err != nil {
 		return nil, err
 	}
 	r := &RBM{Cfg: cfg, W: newMat(cfg.N, cfg.M), B: make([]float32, cfg.N), C: make([]float32, cfg.M)}

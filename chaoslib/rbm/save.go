@@ -3,11 +3,11 @@ package rbm
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
-	"os"
-
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/internal/memory"
 	"github.com/chaosgen/chaosgen/internal/npz"
+	"github.com/chaosgen/chaosgen/internal/safefile"
+	"math/rand/v2"
 )
 
 // File format: an .npz (a zip of .npy arrays, which numpy.load opens) with
@@ -60,9 +60,9 @@ func (r *RBM) Save(path string) error {
 // checksums; errors name the file and the problem. The loaded RBM continues
 // training exactly where the saved one stopped.
 func Load(path string) (*RBM, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := safefile.ReadRegular(path, memory.Available())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rbm file: %w", err)
 	}
 	r, err := parse(raw)
 	if err != nil {
@@ -77,12 +77,15 @@ func parse(raw []byte) (*RBM, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := meta.Config.Validate(); err != nil {
+		return nil, err
+	}
+	if meta.Step < 0 || meta.Step > meta.Config.Steps {
+		return nil, fmt.Errorf("step %d is outside 0…%d (the config's steps)", meta.Step, meta.Config.Steps)
+	}
 	r, err := New(meta.Config)
 	if err != nil {
 		return nil, err
-	}
-	if meta.Step < 0 {
-		return nil, fmt.Errorf("step %d < 0", meta.Step)
 	}
 	r.Step = meta.Step
 	if err := r.pcg.UnmarshalBinary(meta.RNG); err != nil {

@@ -1,0 +1,190 @@
+package safefile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Files that ClaimRunDir keeps in a run folder.
+const (
+	// KindFile records which command's run a folder holds ("train",
+	// "rbm", "sweep"), so that no command writes into another's folder.
+	KindFile = ".chaosgen-run"
+	// LockFile holds the PID of the process writing the folder; it is
+	// locked with flock(2) while that process runs.
+	LockFile = ".chaosgen.lock"
+)
+
+// RunDir is a claimed run folder; Release gives it up.
+type RunDir struct {
+	Dir  string
+	lock *os.File
+}
+
+// ClaimRunDir prepares dir for a run of the given kind and locks it:
+//
+//   - it creates dir if needed;
+//   - a folder marked with another kind (KindFile) is refused; an unmarked
+//     folder must be empty, or hold a run of this kind written before the
+//     marker existed, as recognise reports (recognise may be nil);
+//   - it takes LockFile: a second writer, in this or another process, gets
+//     an error naming the PID that holds the lock; a lock left by a process
+//     that is gone (killed, crashed) is taken over, and warn (if not nil)
+//     is told so;
+//   - it writes the marker if it is missing.
+func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(string)) (*RunDir, error) {
+	if dir == "" {
+		return nil, errors.New("empty folder name")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	marked, err := checkKind(dir, kind, recognise)
+	if err != nil {
+		return nil, err
+	}
+	r := &RunDir{Dir: dir}
+	if err := r.takeLock(warn); err != nil {
+		return nil, err
+	}
+	if !marked {
+		if err := WriteAtomic(filepath.Join(dir, KindFile), []byte(kind+"\n")); err != nil {
+			r.Release()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// ReadKind returns the kind recorded in dir's KindFile ("" if none).
+func ReadKind(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, KindFile))
+	if os.IsNotExist(err) {
+		return "", nil
+	}
+	return strings.TrimSpace(string(b)), err
+}
+
+// checkKind refuses dir unless it is marked kind, empty, or recognised.
+func checkKind(dir, kind string, recognise func(string) bool) (marked bool, err error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return false, err
+	}
+	if !st.IsDir() {
+		return false, fmt.Errorf("%s is not a folder", dir)
+	}
+	got, err := ReadKind(dir)
+	if err != nil {
+		return false, err
+	}
+	if got != "" {
+		if got != kind {
+			return false, fmt.Errorf("%s holds a %s run (%s says so), not a %s run; use another folder", dir, got, KindFile, kind)
+		}
+		return true, nil
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range ents {
+		if e.Name() != LockFile {
+			if recognise != nil && recognise(dir) {
+				return false, nil
+			}
+			return false, fmt.Errorf("%s is not empty and holds no %s run (it has %s …); use a new or empty folder", dir, kind, e.Name())
+		}
+	}
+	return false, nil
+}
+
+// takeLock opens and flocks LockFile, retrying when the file it locked was
+// removed or replaced meanwhile (so that a released lock is never shared),
+// and writes this process's PID into it.
+func (r *RunDir) takeLock(warn func(string)) error {
+	path := filepath.Join(r.Dir, LockFile)
+	for attempt := 0; attempt < 10; attempt++ {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("lock %s: %w", path, err)
+		}
+		if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+			pid := readPID(f)
+			f.Close()
+			if errors.Is(err, unix.EWOULDBLOCK) {
+				return fmt.Errorf("%s is in use by process %s (lock %s); wait for it to finish or stop it", r.Dir, pidText(pid), path)
+			}
+			return fmt.Errorf("lock %s: %w", path, err)
+		}
+		if !samePath(f, path) {
+			f.Close()
+			continue
+		}
+		if old := readPID(f); old > 0 && old != os.Getpid() && warn != nil {
+			warn(fmt.Sprintf("taking over the lock of %s from process %d, which is no longer running", r.Dir, old))
+		}
+		if err := writePID(f); err != nil {
+			f.Close()
+			return fmt.Errorf("lock %s: %w", path, err)
+		}
+		r.lock = f
+		return nil
+	}
+	return fmt.Errorf("lock %s: the lock file keeps changing; another process is starting in %s", path, r.Dir)
+}
+
+// Release removes the lock file and unlocks it (in that order, see
+// takeLock). It is safe to call twice.
+func (r *RunDir) Release() {
+	if r == nil || r.lock == nil {
+		return
+	}
+	os.Remove(filepath.Join(r.Dir, LockFile))
+	r.lock.Close()
+	r.lock = nil
+}
+
+// samePath reports whether f is still the file at path.
+func samePath(f *os.File, path string) bool {
+	a, err1 := f.Stat()
+	b, err2 := os.Stat(path)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+func readPID(f *os.File) int {
+	b := make([]byte, 32)
+	n, _ := f.ReadAt(b, 0)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b[:n])))
+	if err != nil {
+		return 0
+	}
+	return pid
+}
+
+func writePID(f *os.File) error {
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := f.WriteString(strconv.Itoa(os.Getpid()) + "\n"); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+func pidText(pid int) string {
+	if pid <= 0 {
+		return "(PID not yet written)"
+	}
+	return strconv.Itoa(pid)
+}
