@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
 // DefaultCols is the number of columns ReadSamples requires (28×28 images).
@@ -34,7 +34,7 @@ func ReadSamples(path string) (blas32.General, error) {
 // and satisfy CheckSamples. cols ≤ 0 accepts any number of columns. Every
 // error names the file and the problem.
 func ReadSamplesN(path string, cols int) (blas32.General, error) {
-	f, err := os.Open(path)
+	f, size, err := safefile.OpenRegular(path)
 	if err != nil {
 		return blas32.General{}, fmt.Errorf("indices: read samples: %w", err)
 	}
@@ -42,11 +42,10 @@ func ReadSamplesN(path string, cols int) (blas32.General, error) {
 	fail := func(format string, a ...any) (blas32.General, error) {
 		return blas32.General{}, fmt.Errorf("indices: read samples %s: "+format, append([]any{path}, a...)...)
 	}
-	st, err := f.Stat()
-	if err != nil {
+	br := bufio.NewReaderSize(f, 1<<20)
+	if err := checkNpyHeaderLen(br, size); err != nil {
 		return fail("%w", err)
 	}
-	br := bufio.NewReaderSize(f, 1<<20)
 	r, err := newNpyReader(br)
 	if err != nil {
 		return fail("not a readable .npy file: %w", err)
@@ -66,9 +65,13 @@ func ReadSamplesN(path string, cols int) (blas32.General, error) {
 	if cols > 0 && N != cols {
 		return fail("shape %v, want %d columns", shapeText(shape), cols)
 	}
-	if N > 0 && int64(n) > st.Size()/4/int64(N) {
-		return fail("truncated: shape %v needs %d bytes of float32 data, the whole file has %d bytes",
-			shapeText(shape), int64(n)*int64(N)*4, st.Size())
+	if N > 0 && int64(n) > size/4/int64(N) {
+		need := "more than 2⁶³"
+		if int64(n) <= math.MaxInt64/4/int64(N) {
+			need = fmt.Sprint(int64(n) * int64(N) * 4)
+		}
+		return fail("truncated: shape %v needs %s bytes of float32 data, the whole file has %d bytes",
+			shapeText(shape), need, size)
 	}
 	data := make([]float32, n*N)
 	if len(data) > 0 {
@@ -101,6 +104,27 @@ func ReadSamplesN(path string, cols int) (blas32.General, error) {
 	return x, nil
 }
 
+// checkNpyHeaderLen checks, before npyio allocates the header, that the
+// header length of the .npy file ahead in br (uint16 at byte 8 for format
+// 1.0, uint32 for 2.0 and 3.0) fits in the file's size bytes.
+func checkNpyHeaderLen(br *bufio.Reader, size int64) error {
+	pre, err := br.Peek(12)
+	if err != nil {
+		return fmt.Errorf("not a .npy file (%d bytes, shorter than a header)", size)
+	}
+	if string(pre[:6]) != "\x93NUMPY" {
+		return errors.New("not a .npy file (no \\x93NUMPY magic)")
+	}
+	hlen, start := int64(binary.LittleEndian.Uint16(pre[8:])), int64(10)
+	if pre[6] >= 2 {
+		hlen, start = int64(binary.LittleEndian.Uint32(pre[8:])), 12
+	}
+	if start+hlen > size {
+		return fmt.Errorf("truncated: the header claims %d bytes, the whole file has %d", hlen, size)
+	}
+	return nil
+}
+
 // newNpyReader is npyio.NewReader with its panics (npyio v0.14.0 slices
 // out of range on a header cut short) turned into errors.
 func newNpyReader(r io.Reader) (rd *npyio.Reader, err error) {
@@ -123,51 +147,36 @@ func readNpy(r *npyio.Reader, ptr any) (err error) {
 }
 
 // WriteSamples writes x as a .npy file (format 1.0, dtype '<f4', C order,
-// shape (x.Rows, x.Cols)) at path, atomically: the data go to a temporary file
-// in the same directory, which is synced and then renamed over path. x must
+// shape (x.Rows, x.Cols)) at path, atomically (internal/safefile: a temporary
+// file in the same directory, synced, then renamed over path; a path that
+// is a device or a link is refused). x must
 // satisfy CheckSamples. The bytes are written directly (the format is a short
 // text header and the raw little-endian values): npyio.Write inspects every
 // element by reflection and takes seconds for a 10,000×784 set. The files read
 // back with npyio (ReadSamples) and NumPy.
-func WriteSamples(path string, x blas32.General) (err error) {
+func WriteSamples(path string, x blas32.General) error {
 	if err := CheckSamples(x); err != nil {
 		return fmt.Errorf("indices: write samples %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	err := safefile.WriteAtomicFunc(path, func(w io.Writer) error {
+		if _, err := w.Write(npyHeader(x.Rows, x.Cols)); err != nil {
+			return err
+		}
+		buf := make([]byte, 4*x.Cols)
+		for i := range x.Rows {
+			for j, v := range row(x, i) {
+				binary.LittleEndian.PutUint32(buf[4*j:], math.Float32bits(v))
+			}
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("indices: write samples %s: %w", path, err)
+		return fmt.Errorf("indices: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("indices: write samples %s: %w", path, err)
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if _, err = bw.Write(npyHeader(x.Rows, x.Cols)); err != nil {
-		return err
-	}
-	var buf [4]byte
-	for i := range x.Rows {
-		for _, v := range row(x, i) {
-			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
-			bw.Write(buf[:]) // a write error sticks and is returned by Flush
-		}
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 // npyHeader returns the .npy format 1.0 header of a C-order (n, N) '<f4'

@@ -185,7 +185,27 @@ func TestReadSamplesErrors(t *testing.T) {
 
 	os.WriteFile(p("header.npy"), b[:20], 0o644)
 	_, err = ReadSamples(p("header.npy"))
-	wantErr(t, err, "header.npy", "not a readable .npy")
+	wantErr(t, err, "header.npy", "truncated: the header claims 118 bytes")
+
+	// regressions of issue 15: a 13-byte format-2.0 file whose header claims
+	// 0xFFFFFFF0 bytes (npyio allocated 4 GB), a shape whose byte count
+	// overflows int64 (the error said "needs -3136 bytes"), and devices.
+	os.WriteFile(p("claim.npy"), []byte("\x93NUMPY\x02\x00\xf0\xff\xff\xff{"), 0o644)
+	_, err = ReadSamples(p("claim.npy"))
+	wantErr(t, err, "claim.npy", "header claims 4294967280 bytes", "13")
+
+	rawNpy(t, p("huge.npy"), "{'descr': '<f4', 'fortran_order': False, 'shape': (3000000000000000, 784), }", make([]float32, 6))
+	_, err = ReadSamples(p("huge.npy"))
+	wantErr(t, err, "huge.npy", "more than 2⁶³ bytes")
+
+	os.WriteFile(p("tiny.npy"), []byte("\x93NUMPY"), 0o644)
+	_, err = ReadSamples(p("tiny.npy"))
+	wantErr(t, err, "tiny.npy", "shorter than a header")
+
+	for _, dev := range []string{"/dev/zero", dir} {
+		_, err = ReadSamples(dev)
+		wantErr(t, err, dev, "not a regular file")
+	}
 
 	os.WriteFile(p("long.npy"), append(b, 0, 0, 0, 0), 0o644)
 	_, err = ReadSamples(p("long.npy"))
@@ -193,6 +213,22 @@ func TestReadSamplesErrors(t *testing.T) {
 
 	_, err = ReadSamples(p("missing.npy"))
 	wantErr(t, err, "missing.npy")
+}
+
+// TestWriteSamplesRefusesDevices: a device or a link given as the output is
+// left as it is (it used to be replaced by a regular file).
+func TestWriteSamplesRefusesDevices(t *testing.T) {
+	x := uniform(rand.New(rand.NewPCG(1, 1)), 2, 3, -1, 1)
+	link := filepath.Join(t.TempDir(), "link.npy")
+	os.Symlink("/dev/null", link)
+	for _, p := range []string{"/dev/null", link} {
+		if err := WriteSamples(p, x); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("WriteSamples(%s) = %v", p, err)
+		}
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced")
+	}
 }
 
 func TestWriteSamplesRefusesBadValues(t *testing.T) {
