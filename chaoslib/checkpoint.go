@@ -201,7 +201,7 @@ func ParseCheckpoint(raw []byte) (*Checkpoint, error) {
 	if err := checkMeta(&meta); err != nil {
 		return nil, err
 	}
-	if err := CheckMemory("Hidden", meta.Config.Hidden, meta.Config.ModelBytes()); err != nil {
+	if err := meta.Config.checkMemory(meta.Config.ModelBytes()); err != nil {
 		return nil, err
 	}
 	ck := &Checkpoint{Config: meta.Config, Step: meta.Step, RNG: meta.RNG, Extra: meta.Extra, Regenerated: meta.Regenerated}

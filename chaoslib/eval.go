@@ -46,6 +46,9 @@ func Evaluate(m *Model, test blas32.General, n int, times []float64, o EvalOptio
 	gens := m.Snapshots(n, times, rng)
 	out := make([]indices.Report, len(times))
 	for i, t := range times {
+		if err := m.CheckFinite(gens[i], t); err != nil {
+			return nil, err
+		}
 		r, err := indices.Score(ref, gens[i], o.Classifier)
 		if err != nil {
 			return nil, fmt.Errorf("chaoslib: evaluate at t = %g: %w", t, err)
@@ -65,6 +68,31 @@ func Evaluate(m *Model, test blas32.General, n int, times []float64, o EvalOptio
 		}
 	}
 	return out, nil
+}
+
+// NonFiniteError reports free runs whose read-out φ(v(t)) holds NaN or
+// ±Inf: the dynamics overflowed float32. Before any training only the gain g
+// of the fixed couplings and the spread σ of the starts set the scale of the
+// fields, so the message names them.
+type NonFiniteError struct {
+	T, G, Sigma float64
+	Err         error // where: row and column
+}
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("chaoslib: the free runs are not finite at t = %g (%v): the dynamics overflow with g = %g and sigma = %g; "+
+		"lower g or sigma (or, for a trained model, its couplings diverged)", e.T, e.Err, e.G, e.Sigma)
+}
+
+func (e *NonFiniteError) Unwrap() error { return e.Err }
+
+// CheckFinite returns a *NonFiniteError if the read-out x, taken at time t,
+// holds a value that is not finite.
+func (m *Model) CheckFinite(x blas32.General, t float64) error {
+	if err := indices.CheckSamples(x); err != nil {
+		return &NonFiniteError{T: t, G: m.Cfg.G, Sigma: m.Cfg.Sigma, Err: err}
+	}
+	return nil
 }
 
 // CheckpointScore is the score of one checkpoint at t = T (Fig. 5).

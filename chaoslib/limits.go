@@ -94,11 +94,14 @@ func (c Config) BatchBytes(rows int) int64 {
 	return 4 * int64(rows) * (3*units + big)
 }
 
-// TrainBytes estimates the memory of training: the model, the clamped
-// (B rows) and free (P rows) batches and the host minibatch. It does not
-// count the data set.
-func (c Config) TrainBytes() int64 {
-	return c.ModelBytes() + c.BatchBytes(c.Batch) + c.BatchBytes(c.Chains) + 4*int64(c.Batch)*int64(c.N)
+// TrainBytes estimates the memory of training: the model and the batches
+// (BatchesBytes). It does not count the data set.
+func (c Config) TrainBytes() int64 { return c.ModelBytes() + c.BatchesBytes() }
+
+// BatchesBytes estimates the memory a Trainer adds to its model: the
+// clamped (B rows) and free (P rows) batches and the host minibatch.
+func (c Config) BatchesBytes() int64 {
+	return c.BatchBytes(c.Batch) + c.BatchBytes(c.Chains) + 4*int64(c.Batch)*int64(c.N)
 }
 
 // SampleBytes estimates the memory of sampling n chains at k times: the
@@ -118,15 +121,28 @@ func CheckMemory(field string, value any, need int64) error {
 }
 
 // CheckTrainMemory is CheckMemory for TrainBytes, naming the field that
-// costs most: Hidden when the model's matrices dominate, else Batch or
-// Chains.
+// costs most: Hidden (N for the unrestricted model) when the model's
+// matrices dominate, else Batch or Chains.
 func (c Config) CheckTrainMemory() error {
-	field, value := "Hidden", any(c.Hidden)
-	if mb, bb := c.ModelBytes(), c.BatchBytes(max(c.Batch, c.Chains)); bb > mb || len(c.Hidden) == 0 {
-		field, value = "Chains", any(c.Chains)
-		if c.Batch > c.Chains {
-			field, value = "Batch", any(c.Batch)
-		}
+	if c.ModelBytes() >= c.BatchesBytes() {
+		return c.checkMemory(c.TrainBytes())
 	}
-	return CheckMemory(field, value, c.TrainBytes())
+	return c.checkRowsMemory(c.TrainBytes())
+}
+
+// checkMemory is CheckMemory naming the model's size field: Hidden, or N
+// for the unrestricted model.
+func (c Config) checkMemory(need int64) error {
+	if len(c.Hidden) == 0 {
+		return CheckMemory("N", c.N, need)
+	}
+	return CheckMemory("Hidden", c.Hidden, need)
+}
+
+// checkRowsMemory is CheckMemory naming the larger of Batch and Chains.
+func (c Config) checkRowsMemory(need int64) error {
+	if c.Batch > c.Chains {
+		return CheckMemory("Batch", c.Batch, need)
+	}
+	return CheckMemory("Chains", c.Chains, need)
 }

@@ -2,6 +2,7 @@ package chaoslib
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -92,7 +93,7 @@ func TestMemoryEstimate(t *testing.T) {
 	if got, want := c.BatchBytes(7), int64(4*7*(3*13+10)); got != want {
 		t.Errorf("BatchBytes(7) = %d, want %d", got, want)
 	}
-	if got, want := c.TrainBytes(), c.ModelBytes()+c.BatchBytes(2)+c.BatchBytes(5)+4*2*10; got != want {
+	if got, want := c.TrainBytes(), c.ModelBytes()+c.BatchBytes(2)+c.BatchBytes(5)+4*2*10; got != want || c.BatchesBytes() != want-c.ModelBytes() {
 		t.Errorf("TrainBytes = %d, want %d", got, want)
 	}
 	big := PaperMNIST(Deep)
@@ -230,4 +231,25 @@ func FuzzCheckpointMeta(f *testing.F) {
 			m.Free()
 		}
 	})
+}
+
+// TestDivergenceNamesGainAndSigma: an untrained model whose dynamics
+// overflow float32 fails its first evaluation with an error naming g and
+// sigma (it used to say "indices: generated set: value NaN at row 0").
+func TestDivergenceNamesGainAndSigma(t *testing.T) {
+	for _, edit := range []func(*Config){
+		func(c *Config) { c.G = 1e300 },
+		func(c *Config) { c.Sigma = 1e300 },
+	} {
+		cfg := toyConfig(Restricted)
+		edit(&cfg)
+		m := mustNew(t, cfg)
+		test := toyData(8, cfg.N, 2)
+		_, err := Evaluate(m, test, 8, []float64{cfg.T}, EvalOptions{Seed: 1})
+		var nf *NonFiniteError
+		if !errors.As(err, &nf) || nf.G != cfg.G || nf.Sigma != cfg.Sigma || !strings.Contains(err.Error(), "lower g or sigma") {
+			t.Errorf("g = %g, σ = %g: %v", cfg.G, cfg.Sigma, err)
+		}
+		m.Free()
+	}
 }

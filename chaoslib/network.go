@@ -50,9 +50,13 @@ type Model struct {
 const streamCouplings = 0x636f75706c696e67 // "coupling"
 
 // New builds the model of cfg on be: trained parameters at 0, fixed couplings
-// drawn from cfg.Seed.
+// drawn from cfg.Seed. It refuses a config that fails Validate or whose
+// matrices need more memory than is available (CheckMemory).
 func New(cfg Config, be backend.Backend) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkMemory(cfg.ModelBytes()); err != nil {
 		return nil, err
 	}
 	m := &Model{Cfg: cfg, be: be}

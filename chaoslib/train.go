@@ -56,10 +56,14 @@ type Stats struct {
 }
 
 // NewTrainer prepares CHL on data (n×N, s-space); the trainer keeps a
-// reference to data (a clipped copy when Cfg.DataClip > 0).
+// reference to data (a clipped copy when Cfg.DataClip > 0). It refuses
+// batches that need more memory than is available (CheckMemory).
 func NewTrainer(m *Model, data blas32.General) (*Trainer, error) {
 	if data.Cols != m.Cfg.N || data.Rows == 0 {
 		return nil, fmt.Errorf("chaoslib: training data is %d×%d, model needs n×%d with n > 0", data.Rows, data.Cols, m.Cfg.N)
+	}
+	if err := m.Cfg.checkRowsMemory(m.Cfg.BatchesBytes()); err != nil {
+		return nil, err
 	}
 	if c := m.Cfg.DataClip; c > 0 {
 		data = clipCopy(data, float32(1-c))

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"os"
-	"path/filepath"
 
+	"github.com/chaosgen/chaosgen/internal/safefile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -149,7 +148,8 @@ func EncodePNG(img image.Image) ([]byte, error) {
 
 // SavePNG writes img to path as PNG, atomically: it writes a temporary file
 // in the same directory, then renames it, so that a reader never sees half a
-// file. The directory must exist.
+// file; a path that is a device or a link is refused. The directory must
+// exist.
 func SavePNG(path string, img image.Image) error {
 	b, err := EncodePNG(img)
 	if err != nil {
@@ -158,25 +158,11 @@ func SavePNG(path string, img image.Image) error {
 	return writeAtomic(path, b)
 }
 
+// writeAtomic writes b with internal/safefile: atomically, and never over
+// a device or a link.
 func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := safefile.WriteAtomic(path, b); err != nil {
 		return fmt.Errorf("plots: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("plots: writing %s: %w", path, err)
 	}
 	return nil
 }

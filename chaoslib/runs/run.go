@@ -36,6 +36,7 @@ type RunOptions struct {
 
 	Context  context.Context // cancelling it checkpoints and returns ErrInterrupted
 	Progress func(Progress)  // called after every step (may be nil)
+	Warn     func(string)    // told of a stale lock of Dir taken over (may be nil)
 }
 
 // Progress is reported after every training step.
@@ -78,7 +79,8 @@ func ReadRunRecord(run string) (RunRecord, error) {
 }
 
 // Train runs (or resumes) a training run, writing config.json, metrics.csv
-// and checkpoints into o.Dir. On divergence it returns the
+// and checkpoints into o.Dir, which it claims and locks (ClaimRun) for the
+// duration; resuming follows CheckResume. On divergence it returns the
 // *chaoslib.DivergedError and leaves the last good checkpoint in place.
 func Train(o RunOptions) (RunResult, error) {
 	var res RunResult
@@ -88,6 +90,11 @@ func Train(o RunOptions) (RunResult, error) {
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
+	claim, err := ClaimRun(o.Dir, KindTrain, o.Warn)
+	if err != nil {
+		return res, err
+	}
+	defer claim.Release()
 	if err := os.MkdirAll(CheckpointDir(o.Dir), 0o755); err != nil {
 		return res, err
 	}
@@ -107,6 +114,9 @@ func Train(o RunOptions) (RunResult, error) {
 		}
 		ck, err := chaoslib.LoadCheckpoint(latest)
 		if err != nil {
+			return res, err
+		}
+		if err := CheckResume(o.Dir, latest, ck, o.Config.Steps); err != nil {
 			return res, err
 		}
 		ck.Config.Steps = o.Config.Steps

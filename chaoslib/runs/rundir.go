@@ -1,0 +1,79 @@
+package runs
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/internal/safefile"
+)
+
+// Kinds of run folder, recorded in each folder's marker file
+// (safefile.KindFile) so that no command writes into another's run.
+const (
+	KindTrain = "train" // chaosgen train, and each run-NNN of a sweep
+	KindRBM   = "rbm"   // chaosgen rbm
+	KindSweep = "sweep" // chaosgen sweep
+)
+
+// ClaimRun claims dir for a run of kind and locks it
+// (safefile.ClaimRunDir). Folders written before the marker existed are
+// recognised by their files: a train run by a config.json holding a chaotic
+// model's config or by its checkpoints/ folder, an RBM run by rbm.npz or a
+// config.json saying "rbm", a sweep by sweep.json. warn (may be nil) hears
+// of a stale lock taken over. The caller releases the folder when done.
+func ClaimRun(dir, kind string, warn func(string)) (*safefile.RunDir, error) {
+	return safefile.ClaimRunDir(dir, kind, func(dir string) bool { return legacyKind(dir) == kind }, warn)
+}
+
+// legacyKind guesses the kind of an unmarked run folder from its files.
+func legacyKind(dir string) string {
+	exists := func(name string) bool { _, err := os.Stat(filepath.Join(dir, name)); return err == nil }
+	switch {
+	case exists("sweep.json"):
+		return KindSweep
+	case exists("rbm.npz"):
+		return KindRBM
+	}
+	var rec struct {
+		Model  string          `json:"model"`
+		Config chaoslib.Config `json:"config"`
+	}
+	if raw, err := os.ReadFile(filepath.Join(dir, "config.json")); err == nil && json.Unmarshal(raw, &rec) == nil {
+		switch {
+		case rec.Model == KindRBM:
+			return KindRBM
+		case rec.Config.Validate() == nil:
+			return KindTrain
+		}
+		return ""
+	}
+	if exists("checkpoints") {
+		return KindTrain
+	}
+	return ""
+}
+
+// CheckResume applies the rules of resuming run from its checkpoint ck up
+// to steps training steps: the checkpoint's config must equal the run's
+// config.json (training steps aside), so that a checkpoint dropped into
+// checkpoints/ from another run is refused; and steps must not be below the
+// checkpoint's step. Errors name the files.
+func CheckResume(run, ckPath string, ck *chaoslib.Checkpoint, steps int) error {
+	rec, err := ReadRunRecord(run)
+	if err != nil {
+		return fmt.Errorf("--resume: %w", err)
+	}
+	a, b := rec.Config, ck.Config
+	a.Steps, b.Steps = 0, 0
+	if !sameConfig(a, b) {
+		return fmt.Errorf("--resume: %s was written with another config than %s (training steps aside); it is not this run's checkpoint",
+			ckPath, filepath.Join(run, "config.json"))
+	}
+	if steps < ck.Step {
+		return fmt.Errorf("--resume: --steps %d is below the %d steps already done (%s); give --steps ≥ %d", steps, ck.Step, ckPath, ck.Step)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package runs
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chaosgen/chaosgen/internal/safefile"
+)
+
+// copyDir copies the regular files of src (one level of folders) into a
+// new temporary folder.
+func copyDir(t *testing.T, src string) string {
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, _ := os.ReadFile(p)
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	return dst
+}
+
+// TestClaimRunKinds: runs written before the kind marker are recognised by
+// their files; each command refuses the others' folders and any non-empty
+// folder that is no run.
+func TestClaimRunKinds(t *testing.T) {
+	train := copyDir(t, "../../pretrained/restricted-mnist")
+	rbm := copyDir(t, "../../pretrained/rbm-mnist")
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "config.json"), []byte(`{"something": "else"}`), 0o644)
+	os.WriteFile(filepath.Join(other, "metrics.csv"), []byte("a,b\n"), 0o644)
+	for _, c := range []struct {
+		dir, kind string
+		ok        bool
+	}{
+		{train, KindRBM, false}, {train, KindSweep, false}, {train, KindTrain, true},
+		{rbm, KindTrain, false}, {rbm, KindSweep, false}, {rbm, KindRBM, true},
+		{other, KindTrain, false}, {other, KindRBM, false}, {other, KindSweep, false},
+		{filepath.Join(t.TempDir(), "new"), KindSweep, true},
+	} {
+		r, err := ClaimRun(c.dir, c.kind, nil)
+		if (err == nil) != c.ok {
+			t.Errorf("ClaimRun(%s, %s) = %v, want ok = %v", filepath.Base(c.dir), c.kind, err, c.ok)
+		}
+		if err == nil {
+			if k, _ := safefile.ReadKind(c.dir); k != c.kind {
+				t.Errorf("%s: marker %q, want %q", c.dir, k, c.kind)
+			}
+			r.Release()
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(other, "config.json")); string(b) != `{"something": "else"}` {
+		t.Errorf("a refused folder was changed")
+	}
+}
+
+// TestResumeRules: --steps below the checkpoint's step, a checkpoint of
+// another config in checkpoints/, and a second writer are refused, and the
+// run is left as it was.
+func TestResumeRules(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Train(toyOptions(t, dir, 6)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "config.json"))
+	resume := func(steps int) error {
+		o := toyOptions(t, dir, steps)
+		o.Resume = true
+		_, err := Train(o)
+		return err
+	}
+	if err := resume(3); err == nil || !strings.Contains(err.Error(), "--steps 3 is below the 6 steps") {
+		t.Errorf("resume to 3 of 6: %v", err)
+	}
+	// a foreign checkpoint, newest in checkpoints/
+	other := toyOptions(t, t.TempDir(), 9)
+	other.Config.G = 2
+	res, err := Train(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(res.Checkpoint)
+	os.WriteFile(CheckpointPath(dir, 9), b, 0o644)
+	if err := resume(12); err == nil || !strings.Contains(err.Error(), "another config") {
+		t.Errorf("foreign checkpoint: %v", err)
+	}
+	os.Remove(CheckpointPath(dir, 9))
+	// a second writer while the first holds the lock
+	claim, err := ClaimRun(dir, KindTrain, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := resume(12); err == nil || !strings.Contains(err.Error(), "in use by process") {
+		t.Errorf("second writer: %v", err)
+	}
+	claim.Release()
+	if after, _ := os.ReadFile(filepath.Join(dir, "config.json")); string(after) != string(before) {
+		t.Errorf("refused resumes rewrote config.json:\n%s\n%s", before, after)
+	}
+	if err := resume(8); err != nil {
+		t.Errorf("a valid resume: %v", err)
+	}
+	if rec, _ := ReadRunRecord(dir); rec.Config.Steps != 8 {
+		t.Errorf("config.json steps %d after resuming to 8", rec.Config.Steps)
+	}
+}
