@@ -11,8 +11,8 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/chaos"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
-	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
+	"github.com/chaosgen/chaosgen/figures"
 	"github.com/chaosgen/chaosgen/plots"
 )
 
@@ -37,7 +37,7 @@ func runAttractors(args []string) error {
 	t := fs.Float64("t", 0, "end time (default 100·T)")
 	dist := fs.Float64("distance", 0.05, "end states closer than this RMS distance (per pixel, s-space) are one attractor")
 	dataset := fs.String("dataset", "", "data set of the 1-NN classifier (default: the checkpoint's)")
-	png := fs.String("png", "", "write the attractors' mean read-outs, largest basin first (at most 50)")
+	png := fs.String("png", "", "write the mean read-outs of the 20 largest attractors, with basin share and class")
 	seed := fs.Uint64("seed", 1, "seed of the initial conditions")
 	asJSON := fs.Bool("json", false, "print JSON")
 	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
@@ -71,11 +71,7 @@ func runAttractors(args []string) error {
 		return err
 	}
 	if *png != "" {
-		var centres [][]float32
-		for _, a := range c.Attractors[:min(50, len(c.Attractors))] {
-			centres = append(centres, a.Center)
-		}
-		if err := plots.SavePNG(*png, plots.ImageGrid(centres, data.Side, 10, 2)); err != nil {
+		if err := plots.SavePNG(*png, figures.Attractors(c, 20)); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "wrote %s\n", *png)

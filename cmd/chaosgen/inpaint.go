@@ -4,18 +4,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
 	"math"
 	"os"
 	"strings"
 
 	"gonum.org/v1/gonum/blas/blas32"
 
-	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/inpaint"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
+	"github.com/chaosgen/chaosgen/figures"
 	"github.com/chaosgen/chaosgen/plots"
 )
 
@@ -40,7 +39,7 @@ func runInpaint(args []string) error {
 	t := fs.Float64("t", 0, "completion time (default: the model's T)")
 	dataset := fs.String("dataset", "", "data set of the test images (default: the checkpoint's)")
 	out := fs.String("out", "", "write the completions: .npy, n×784 float32, s-space, row i completes test image i")
-	png := fs.String("png", "", "write a grid: masked inputs, completions, baseline and originals of the first 10 images")
+	png := fs.String("png", "", "write a figure: given pixels, completion, baseline and original of the first 10 images")
 	seed := fs.Uint64("seed", 1, "seed of the initial conditions and of random masks")
 	asJSON := fs.Bool("json", false, "print JSON")
 	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
@@ -89,7 +88,7 @@ func runInpaint(args []string) error {
 		fmt.Fprintf(os.Stderr, "wrote %s (%d×%d)\n", *out, comp.Rows, comp.Cols)
 	}
 	if *png != "" {
-		if err := plots.SavePNG(*png, inpaintGrid(test.X, comp, inpaint.Baseline(test.X, mean, mask), mask)); err != nil {
+		if err := plots.SavePNG(*png, figures.Inpainting(test.X, mask, mean, []blas32.General{comp}, []float64{*t}, m.Cfg.T, 10)); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "wrote %s\n", *png)
@@ -105,16 +104,4 @@ func runInpaint(args []string) error {
 	fmt.Printf("%-22s %16.3f %12.4f\n", "network", res.ClassAgreement, res.MSEHidden)
 	fmt.Printf("%-22s %16.3f %12.4f\n", "baseline (train mean)", res.BaselineClassAgreement, res.BaselineMSEHidden)
 	return nil
-}
-
-// inpaintGrid stacks four rows of up to 10 images: the masked inputs
-// (hidden pixels mid-grey), the completions, the baseline and the originals.
-func inpaintGrid(x, comp, base blas32.General, mask inpaint.Mask) *image.Gray {
-	k := min(10, x.Rows)
-	masked := inpaint.Baseline(x, make([]float32, x.Cols), mask)
-	var imgs [][]float32
-	for _, g := range []blas32.General{masked, comp, base, x} {
-		imgs = append(imgs, chaoslib.Rows(g)[:k]...)
-	}
-	return plots.ImageGrid(imgs, data.Side, k, 2)
 }
