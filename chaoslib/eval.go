@@ -11,9 +11,6 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 )
 
-// streamEval is the PCG stream of evaluation draws.
-const streamEval = 0x6576616c // "eval"
-
 // EvalOptions tunes Evaluate.
 type EvalOptions struct {
 	// Classifier labels generated samples for the class histogram and
@@ -42,7 +39,7 @@ func Evaluate(m *Model, test blas32.General, n int, times []float64, o EvalOptio
 		return nil, fmt.Errorf("chaoslib: evaluate: no times given")
 	}
 	ref := blas32.General{Rows: n, Cols: test.Cols, Stride: test.Stride, Data: test.Data[:(n-1)*test.Stride+test.Cols]}
-	rng := rand.New(rand.NewPCG(o.Seed, streamEval))
+	rng := rand.New(rand.NewPCG(o.Seed, StreamEval))
 	gens := m.Snapshots(n, times, rng)
 	out := make([]indices.Report, len(times))
 	for i, t := range times {

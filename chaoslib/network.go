@@ -45,10 +45,6 @@ type Model struct {
 	Conns  []Conn
 }
 
-// Streams of the PCG generator (seeded by Config.Seed) that draw the fixed
-// couplings, so that they are a pure function of the seed.
-const streamCouplings = 0x636f75706c696e67 // "coupling"
-
 // New builds the model of cfg on be: trained parameters at 0, fixed couplings
 // drawn from cfg.Seed. It refuses a config that fails Validate or whose
 // matrices need more memory than is available (CheckMemory).

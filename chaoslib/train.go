@@ -10,10 +10,6 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
 )
 
-// streamTraining is the PCG stream of the training draws (minibatches and
-// initial conditions).
-const streamTraining = 0x747261696e696e67 // "training"
-
 // Trainer runs contrastive Hebbian learning (CHL) on a model. Each step:
 //
 //  1. clamped phase: a fresh minibatch of B data points s, φ(v) = s held,

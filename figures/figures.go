@@ -17,6 +17,15 @@ import (
 	"github.com/chaosgen/chaosgen/plots"
 )
 
+// PCG streams of the figures' draws (with the seed they are given). Fig. 3b
+// scores with chaoslib.Evaluate's own stream.
+const (
+	streamFig2        = 2 // Fig2: the free runs of each model
+	streamFig3a       = 3 // Fig3a: the snapshot chains
+	streamFig4Pick    = 4 // Fig4: which receptive fields are shown
+	streamFig4Samples = 5 // Fig4: the same starts before and after silencing
+)
+
 // Fig3Times are the snapshot times of Fig. 3: T/4, T/2, T, 2T, 10T, 100T.
 func Fig3Times(T float64) []float64 { return []float64{T / 4, T / 2, T, 2 * T, 10 * T, 100 * T} }
 
@@ -30,7 +39,7 @@ func Fig2(dataset string, test *data.Set, models map[chaoslib.Arch]*chaoslib.Mod
 		if !ok {
 			continue
 		}
-		x := m.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, 2)))
+		x := m.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, streamFig2)))
 		titles = append(titles, fmt.Sprintf("%s\ngenerated, t = T = %g", a, m.Cfg.T))
 		grids = append(grids, plots.ImageGrid(chaoslib.Rows(x), data.Side, 10, 1))
 	}
@@ -40,7 +49,7 @@ func Fig2(dataset string, test *data.Set, models map[chaoslib.Arch]*chaoslib.Mod
 // Fig3a follows n free chains of m over Fig3Times and draws them.
 func Fig3a(m *chaoslib.Model, n int, seed uint64) image.Image {
 	times := Fig3Times(m.Cfg.T)
-	snaps := m.Snapshots(n, times, rand.New(rand.NewPCG(seed, 3)))
+	snaps := m.Snapshots(n, times, rand.New(rand.NewPCG(seed, streamFig3a)))
 	grid := make([][][]float32, len(snaps))
 	for i, s := range snaps {
 		grid[i] = chaoslib.Rows(s)
@@ -111,7 +120,7 @@ func Fig4(m *chaoslib.Model, reload func() (*chaoslib.Model, error), k, n int, s
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rng := rand.New(rand.NewPCG(seed, 4))
+	rng := rand.New(rand.NewPCG(seed, streamFig4Pick))
 	pick := rng.Perm(len(all))[:min(k, len(all))]
 	sort.Ints(pick)
 	var shown [][]float32
@@ -126,7 +135,7 @@ func Fig4(m *chaoslib.Model, reload func() (*chaoslib.Model, error), k, n int, s
 	fields = plots.Titled(fmt.Sprintf("receptive fields W[:, a] of %d random hidden units\n%d of %d units structured (smoothness ≥ %.1f)",
 		len(pick), len(all)-len(random), len(all), analysis.StructuredThreshold), plots.ReceptiveFields(shown, 0, 3))
 
-	before := m.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, 5)))
+	before := m.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, streamFig4Samples)))
 	sil, err := reload()
 	if err != nil {
 		return nil, nil, nil, err
@@ -134,7 +143,7 @@ func Fig4(m *chaoslib.Model, reload func() (*chaoslib.Model, error), k, n int, s
 	if err := sil.Silence(1, random); err != nil {
 		return nil, nil, nil, err
 	}
-	after := sil.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, 5)))
+	after := sil.Sample(n, m.Cfg.T, rand.New(rand.NewPCG(seed, streamFig4Samples)))
 	companion = plots.LabelledGrids(
 		[]string{"all hidden units", fmt.Sprintf("%d random-looking units clamped to 0", len(random))},
 		[]image.Image{plots.ImageGrid(chaoslib.Rows(before), data.Side, 10, 1), plots.ImageGrid(chaoslib.Rows(after), data.Side, 10, 1)})

@@ -9,11 +9,18 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 )
 
+// PCG streams of the measurements' random starts (with the seed they are given).
+const (
+	streamTrajectory = 0x74726a   // "trj": UnitTrajectories
+	streamNearby     = 0x6e656172 // "near": NearbyDistance
+	streamVariance   = 0x766172   // "var": ChainVariance
+)
+
 // UnitTrajectories runs one free chain of m from a random N(0, σ²) start
 // (drawn from seed) and returns φ(v_i(t)) of each of the given visible units
 // at each of times: out[k][j] is unit units[k] at times[j].
 func UnitTrajectories(m *chaoslib.Model, units []int, times []float64, seed uint64) [][]float64 {
-	snaps := m.Snapshots(1, times, rand.New(rand.NewPCG(seed, 0x74726a)))
+	snaps := m.Snapshots(1, times, rand.New(rand.NewPCG(seed, streamTrajectory)))
 	out := make([][]float64, len(units))
 	for k, u := range units {
 		out[k] = make([]float64, len(times))
@@ -30,7 +37,7 @@ func UnitTrajectories(m *chaoslib.Model, units []int, times []float64, seed uint
 // start, and returns, at each of times, the mean over pairs of the distance
 // ‖φ(v^a(t)) − φ(v^b(t))‖ between their visible read-outs (Model.SnapshotsFrom).
 func NearbyDistance(m *chaoslib.Model, n int, eps float64, times []float64, seed uint64) ([]float64, error) {
-	rng := rand.New(rand.NewPCG(seed, 0x6e656172))
+	rng := rand.New(rand.NewPCG(seed, streamNearby))
 	var sa, sb []blas32.General
 	for _, l := range m.Layers {
 		x := blas32.General{Rows: n, Cols: l.Size, Stride: l.Size, Data: make([]float32, n*l.Size)}
@@ -69,7 +76,7 @@ func NearbyDistance(m *chaoslib.Model, n int, eps float64, times []float64, seed
 // every chain falls onto the same state, larger when the chains spread over
 // different states.
 func ChainVariance(m *chaoslib.Model, n int, times []float64, seed uint64) []float64 {
-	snaps := m.Snapshots(n, times, rand.New(rand.NewPCG(seed, 0x766172)))
+	snaps := m.Snapshots(n, times, rand.New(rand.NewPCG(seed, streamVariance)))
 	out := make([]float64, len(times))
 	for j, s := range snaps {
 		out[j] = PixelVariance(s)

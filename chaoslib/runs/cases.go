@@ -62,7 +62,7 @@ func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be
 	if n := len(steps); n > 0 && steps[n-1] >= cfg.Steps {
 		return CheckpointPath(dir, steps[n-1]), nil
 	}
-	res, err := Train(RunOptions{Dir: dir, Config: cfg, Resume: len(steps) > 0, Device: be, Train: d.Train, Test: d.Test,
+	res, err := Train(cfg, RunOptions{Dir: dir, Resume: len(steps) > 0, Device: be, Train: d.Train, Test: d.Test,
 		EvalEvery: evalEvery, EvalN: evalN, Classifier: d.Classifier, Context: ctx, Progress: progress,
 		Command: fmt.Sprintf("chaosgen train --model %s --dataset %s --out %s (%d steps)", c.Arch, c.Dataset, dir, cfg.Steps)})
 	if err != nil {

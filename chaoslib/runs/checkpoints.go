@@ -47,13 +47,26 @@ func Checkpoints(run string) (paths []string, steps []int, err error) {
 	return paths, steps, nil
 }
 
-// Latest returns run's newest checkpoint, or "" if it has none.
+// legacyRBMFile is the one model file of RBM runs written before the RBM
+// shared the run loop (pretrained/rbm-*/ among them).
+const legacyRBMFile = "rbm.npz"
+
+// Latest returns run's newest checkpoint, or "" if it has none. An RBM run
+// of the older layout has no checkpoints/ but one run/rbm.npz: that file is
+// its newest checkpoint.
 func Latest(run string) (string, error) {
 	paths, _, err := Checkpoints(run)
-	if err != nil || len(paths) == 0 {
+	if err != nil {
 		return "", err
 	}
-	return paths[len(paths)-1], nil
+	if len(paths) > 0 {
+		return paths[len(paths)-1], nil
+	}
+	legacy := filepath.Join(run, legacyRBMFile)
+	if _, err := os.Stat(legacy); err == nil {
+		return legacy, nil
+	}
+	return "", nil
 }
 
 // LogSteps returns about perDecade log-spaced steps in [1, total] (1, 2, 5,

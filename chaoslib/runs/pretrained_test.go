@@ -73,7 +73,11 @@ func TestPretrained(t *testing.T) {
 			n := e.Check.N
 			var got indices.Report
 			if strings.HasPrefix(e.Name, "rbm-") {
-				r, err := rbm.Load(filepath.Join(dir, e.Name, "rbm.npz"))
+				latest, err := Latest(filepath.Join(dir, e.Name))
+				if err != nil || latest == "" {
+					t.Fatalf("no RBM file for %s: %v", e.Name, err)
+				}
+				r, err := rbm.Load(latest)
 				if err != nil {
 					t.Fatal(err)
 				}

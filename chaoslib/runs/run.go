@@ -9,21 +9,45 @@ import (
 	"path/filepath"
 	"time"
 
+	"gonum.org/v1/gonum/blas/blas32"
+
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/data"
 )
 
-// ErrInterrupted is returned by Train when its context is cancelled; the
+// ErrInterrupted is returned by Run when its context is cancelled; the
 // run's state was checkpointed first.
 var ErrInterrupted = errors.New("training interrupted")
 
+// Learner is a model under training, as Run drives it. Train drives the
+// chaotic models through one, TrainRBM the RBM baseline.
+type Learner interface {
+	// Steps returns the updates done and the total to reach.
+	Steps() (done, total int)
+	// Update makes one training update (Stats may be zero for models that
+	// report none).
+	Update() (chaoslib.Stats, error)
+	// Evaluate scores n generated samples against the first n rows of test
+	// (Report.T says at which time or number of sampling steps).
+	Evaluate(test blas32.General, n int, cl *indices.Classifier) (indices.Report, error)
+	// Save writes a checkpoint (the model, its step and training RNG state,
+	// and extra) to path atomically.
+	Save(path string, extra map[string]any) error
+	// Load restores a checkpoint written by Save, keeping the total steps,
+	// and returns its extra.
+	Load(path string) (extra map[string]any, err error)
+	// Record is the content of the run's config.json.
+	Record(info RunInfo) any
+	// Kind is the kind of run folder (KindTrain, KindRBM) that Run claims.
+	Kind() string
+}
+
 // RunOptions describes a training run.
 type RunOptions struct {
-	Dir    string          // output folder (created)
-	Config chaoslib.Config // with Resume, only Config.Steps is used
-	Resume bool            // continue from Dir's newest checkpoint up to Config.Steps
+	Dir    string // output folder (created)
+	Resume bool   // continue from Dir's newest checkpoint up to the config's Steps
 	Device backend.Backend
 	Train  *data.Set // training split
 	Test   *data.Set // test split, scored every EvalEvery steps
@@ -56,41 +80,26 @@ type RunResult struct {
 	Last       *MetricsRow // the newest metrics row
 }
 
-// RunRecord is config.json.
-type RunRecord struct {
-	Config    chaoslib.Config `json:"config"`
-	Command   string          `json:"command,omitempty"`
-	Device    string          `json:"device"`
-	EvalEvery int             `json:"eval_every"`
-	EvalN     int             `json:"eval_n"`
-}
-
-// ReadRunRecord reads a run's config.json.
-func ReadRunRecord(run string) (RunRecord, error) {
-	var r RunRecord
-	raw, err := os.ReadFile(filepath.Join(run, "config.json"))
-	if err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return r, fmt.Errorf("%s: %w", filepath.Join(run, "config.json"), err)
-	}
-	return r, nil
-}
-
-// Train runs (or resumes) a training run, writing config.json, metrics.csv
-// and checkpoints into o.Dir, which it claims and locks (ClaimRun) for the
-// duration; resuming follows CheckResume. On divergence it returns the
-// *chaoslib.DivergedError and leaves the last good checkpoint in place.
-func Train(o RunOptions) (RunResult, error) {
+// Run trains (or, with o.Resume, resumes) l in o.Dir: it writes
+// config.json (l.Record), scores l every o.EvalEvery steps and at the end
+// into metrics.csv (a row at step 0 too), checkpoints at about o.PerDecade
+// log-spaced steps per decade and at the last step, reports progress after
+// every step, and on cancellation of o.Context checkpoints and returns
+// ErrInterrupted. It claims and locks o.Dir for l.Kind() (ClaimRun) for the
+// duration. A fresh run refuses a folder that holds checkpoints; a resumed
+// one refuses a total below the steps done. On
+// an error from l.Update (divergence) the last good checkpoint stays. The
+// run's training seconds are kept in the checkpoints, so they add up
+// across resumes.
+func Run(l Learner, o RunOptions) (RunResult, error) {
 	var res RunResult
-	if o.Train == nil || o.Test == nil || o.Device == nil {
-		return res, errors.New("runs: Train needs Train, Test and Device")
+	if o.Test == nil {
+		return res, errors.New("runs: Run needs a test set")
 	}
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
-	claim, err := ClaimRun(o.Dir, KindTrain, o.Warn)
+	claim, err := ClaimRun(o.Dir, l.Kind(), o.Warn)
 	if err != nil {
 		return res, err
 	}
@@ -100,7 +109,6 @@ func Train(o RunOptions) (RunResult, error) {
 	}
 	metricsPath := filepath.Join(o.Dir, "metrics.csv")
 	var (
-		tr      *chaoslib.Trainer
 		rows    []MetricsRow
 		seconds float64
 	)
@@ -112,44 +120,33 @@ func Train(o RunOptions) (RunResult, error) {
 		if latest == "" {
 			return res, fmt.Errorf("--resume: no checkpoint in %s", CheckpointDir(o.Dir))
 		}
-		ck, err := chaoslib.LoadCheckpoint(latest)
+		extra, err := l.Load(latest)
 		if err != nil {
 			return res, err
 		}
-		if err := CheckResume(o.Dir, latest, ck, o.Config.Steps); err != nil {
-			return res, err
-		}
-		ck.Config.Steps = o.Config.Steps
-		if tr, err = ck.Resume(o.Device, o.Train.X); err != nil {
-			return res, err
-		}
-		if s, ok := ck.Extra["seconds"].(float64); ok {
-			seconds = s
+		done, total := l.Steps()
+		if total < done {
+			return res, fmt.Errorf("--resume: --steps %d is below the %d steps already done (%s); give --steps ≥ %d", total, done, latest, done)
 		}
 		if old, err := ReadMetrics(metricsPath); err == nil {
 			for _, r := range old {
-				if r.Step <= ck.Step {
+				if r.Step <= done {
 					rows = append(rows, r)
 				}
 			}
 		}
+		if s, ok := extra["seconds"].(float64); ok {
+			seconds = s
+		} else if len(rows) > 0 { // files written before the seconds were kept
+			seconds = rows[len(rows)-1].Seconds
+		}
 		res.Checkpoint = latest
-	} else {
-		if old, _ := Latest(o.Dir); old != "" {
-			return res, fmt.Errorf("%s already holds a run (%s); use --resume, or another --out", o.Dir, old)
-		}
-		m, err := chaoslib.New(o.Config, o.Device)
-		if err != nil {
-			return res, err
-		}
-		if tr, err = chaoslib.NewTrainer(m, o.Train.X); err != nil {
-			return res, err
-		}
+	} else if old, _ := Latest(o.Dir); old != "" {
+		return res, fmt.Errorf("%s already holds a run (%s); use --resume, or another --out", o.Dir, old)
 	}
-	defer tr.Close()
-	cfg := tr.M.Cfg
+	_, total := l.Steps()
 	if o.EvalEvery <= 0 {
-		o.EvalEvery = max(1, cfg.Steps/20)
+		o.EvalEvery = max(1, total/20)
 	}
 	if o.EvalN <= 0 {
 		o.EvalN = 1000
@@ -158,29 +155,35 @@ func Train(o RunOptions) (RunResult, error) {
 	if o.PerDecade <= 0 {
 		o.PerDecade = 3
 	}
-	rec := RunRecord{Config: cfg, Command: o.Command, Device: o.Device.Name(), EvalEvery: o.EvalEvery, EvalN: o.EvalN}
-	js, _ := json.MarshalIndent(rec, "", "  ")
+	device := "cpu"
+	if o.Device != nil {
+		device = o.Device.Name()
+	}
+	js, err := json.MarshalIndent(l.Record(RunInfo{Command: o.Command, Device: device, EvalEvery: o.EvalEvery, EvalN: o.EvalN}), "", "  ")
+	if err != nil {
+		return res, err
+	}
 	if err := chaoslib.WriteFileAtomic(filepath.Join(o.Dir, "config.json"), append(js, '\n')); err != nil {
 		return res, err
 	}
 	evaluate := func() error {
-		rs, err := chaoslib.Evaluate(tr.M, o.Test.X, o.EvalN, []float64{cfg.T},
-			chaoslib.EvalOptions{Classifier: o.Classifier, Seed: cfg.Seed})
+		done, _ := l.Steps()
+		rep, err := l.Evaluate(o.Test.X, o.EvalN, o.Classifier)
 		if err != nil {
-			return err
+			return fmt.Errorf("scoring step %d: %w", done, err)
 		}
-		rows = append(rows, MetricsRow{Step: tr.Step, Seconds: seconds, Report: rs[0]})
+		rows = append(rows, MetricsRow{Step: done, Seconds: seconds, Report: rep})
 		res.Last = &rows[len(rows)-1]
 		return WriteMetrics(metricsPath, rows)
 	}
 	save := func() error {
-		ck := tr.Checkpoint()
-		ck.Extra = map[string]any{"seconds": seconds, "command": o.Command}
-		if res.Last != nil && res.Last.Step == tr.Step {
-			ck.Extra["indices"] = res.Last.Report
+		done, _ := l.Steps()
+		extra := map[string]any{"seconds": seconds, "command": o.Command}
+		if res.Last != nil && res.Last.Step == done {
+			extra["indices"] = res.Last.Report
 		}
-		p := CheckpointPath(o.Dir, tr.Step)
-		if err := ck.Save(p); err != nil {
+		p := CheckpointPath(o.Dir, done)
+		if err := l.Save(p, extra); err != nil {
 			return err
 		}
 		res.Checkpoint = p
@@ -189,47 +192,55 @@ func Train(o RunOptions) (RunResult, error) {
 	if len(rows) > 0 {
 		res.Last = &rows[len(rows)-1]
 	}
-	if tr.Step == 0 && len(rows) == 0 {
+	if done, _ := l.Steps(); done == 0 && len(rows) == 0 {
 		if err := evaluate(); err != nil {
 			return res, err
 		}
 	}
-	ckSteps := LogSteps(cfg.Steps, o.PerDecade)
-	start, startStep := time.Now(), tr.Step
-	for tr.Step < cfg.Steps {
+	ckSteps := LogSteps(total, o.PerDecade)
+	start := time.Now()
+	startStep, _ := l.Steps()
+	for done := startStep; done < total; {
 		if o.Context.Err() != nil {
 			if err := save(); err != nil {
 				return res, err
 			}
-			res.Steps, res.Seconds = tr.Step, seconds
+			res.Steps, res.Seconds = done, seconds
 			return res, ErrInterrupted
 		}
 		t0 := time.Now()
-		st, err := tr.TrainStep()
+		st, err := l.Update()
 		if err != nil {
 			return res, err
 		}
 		seconds += time.Since(t0).Seconds()
-		if tr.Step%o.EvalEvery == 0 || tr.Step == cfg.Steps {
+		done, _ = l.Steps()
+		if done%o.EvalEvery == 0 || done == total {
 			if err := evaluate(); err != nil {
 				return res, err
 			}
 		}
-		if ckSteps[tr.Step] {
+		if ckSteps[done] {
 			if err := save(); err != nil {
 				return res, err
 			}
 		}
 		if o.Progress != nil {
-			o.Progress(Progress{Step: tr.Step, Total: cfg.Steps, Seconds: seconds,
-				StepsPerSec: float64(tr.Step-startStep) / time.Since(start).Seconds(), Stats: st, Last: res.Last})
+			o.Progress(Progress{Step: done, Total: total, Seconds: seconds,
+				StepsPerSec: float64(done-startStep) / time.Since(start).Seconds(), Stats: st, Last: res.Last})
 		}
 	}
-	if res.Checkpoint == "" || filepath.Base(res.Checkpoint) != filepath.Base(CheckpointPath(o.Dir, tr.Step)) {
+	done, _ := l.Steps()
+	if filepath.Base(res.Checkpoint) != filepath.Base(CheckpointPath(o.Dir, done)) {
 		if err := save(); err != nil {
 			return res, err
 		}
 	}
-	res.Steps, res.Seconds = tr.Step, seconds
+	res.Steps, res.Seconds = done, seconds
 	return res, nil
+}
+
+// head returns the first n rows of x (sharing memory).
+func head(x blas32.General, n int) blas32.General {
+	return blas32.General{Rows: n, Cols: x.Cols, Stride: x.Stride, Data: x.Data[:(n-1)*x.Stride+x.Cols]}
 }

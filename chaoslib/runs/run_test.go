@@ -6,12 +6,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/data"
 )
 
@@ -33,12 +35,12 @@ func toySet(n, N int, seed uint64) *data.Set {
 	return s
 }
 
-func toyOptions(t *testing.T, dir string, steps int) RunOptions {
+func toyOptions(t *testing.T, dir string, steps int) (chaoslib.Config, RunOptions) {
 	cfg := chaoslib.Tiny(chaoslib.Restricted)
 	cfg.N, cfg.Hidden, cfg.Batch, cfg.Chains, cfg.Steps = 16, []int{8}, 8, 8, steps
 	be := cpu.New(1)
 	t.Cleanup(func() { be.Close() })
-	return RunOptions{Dir: dir, Config: cfg, Device: be, Train: toySet(40, 16, 1), Test: toySet(20, 16, 2), EvalEvery: 3, EvalN: 10}
+	return cfg, RunOptions{Dir: dir, Device: be, Train: toySet(40, 16, 1), Test: toySet(20, 16, 2), EvalEvery: 3, EvalN: 10}
 }
 
 // TestRunWritesAndResumes: a run writes config.json, metrics.csv and
@@ -51,7 +53,7 @@ func TestRunWritesAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, steps, _ := Checkpoints(whole)
-	if want := []int{1, 2, 5, 10, 12}; !equalInts(steps, want) {
+	if want := []int{1, 2, 5, 10, 12}; !slices.Equal(steps, want) {
 		t.Fatalf("checkpoint steps %v, want %v", steps, want)
 	}
 	rows, err := ReadMetrics(filepath.Join(whole, "metrics.csv"))
@@ -64,7 +66,7 @@ func TestRunWritesAndResumes(t *testing.T) {
 
 	// interrupt after step 7, then resume
 	part := t.TempDir()
-	o := toyOptions(t, part, 12)
+	cfg, o := toyOptions(t, part, 12)
 	ctx, cancel := context.WithCancel(context.Background())
 	o.Context = ctx
 	o.Progress = func(p Progress) {
@@ -72,15 +74,15 @@ func TestRunWritesAndResumes(t *testing.T) {
 			cancel()
 		}
 	}
-	if _, err := Train(o); !errors.Is(err, ErrInterrupted) {
+	if _, err := Train(cfg, o); !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("err = %v, want ErrInterrupted", err)
 	}
 	if _, err := os.Stat(CheckpointPath(part, 7)); err != nil {
 		t.Fatal("no checkpoint at the interruption")
 	}
-	o = toyOptions(t, part, 12)
+	cfg, o = toyOptions(t, part, 12)
 	o.Resume = true
-	res2, err := Train(o)
+	res2, err := Train(cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,18 +103,6 @@ func TestRunWritesAndResumes(t *testing.T) {
 	if _, err := Train(toyOptions(t, whole, 12)); err == nil {
 		t.Fatal("overwrote an existing run")
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestLogSteps(t *testing.T) {
@@ -137,5 +127,69 @@ func TestReadRunRecordOldKey(t *testing.T) {
 	}
 	if rec.Config.Arch != chaoslib.Deep || rec.Config.Validate() != nil {
 		t.Fatalf("Arch %q (validate: %v), want deep and valid", rec.Config.Arch, rec.Config.Validate())
+	}
+}
+
+// TestTrainRBMResumes: the RBM goes through the same run loop: config.json
+// (an RBMRecord), metrics.csv, log-spaced checkpoints; an interrupted run
+// resumed to the same total ends with the same parameters and metrics, also
+// from the older one-file layout (DIR/rbm.npz).
+func TestTrainRBMResumes(t *testing.T) {
+	cfg := rbm.Config{N: 16, M: 6, K: 3, LR: 0.05, Batch: 8, Chains: 8, Steps: 12, InitStd: 0.01, InitBias: "data", Seed: 3}
+	opts := func(dir string) RunOptions {
+		return RunOptions{Dir: dir, Train: toySet(40, 16, 1), Test: toySet(20, 16, 2), EvalEvery: 4, EvalN: 10}
+	}
+	whole := t.TempDir()
+	res, err := TrainRBM(cfg, opts(whole))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, steps, _ := Checkpoints(whole); !slices.Equal(steps, []int{1, 2, 5, 10, 12}) {
+		t.Fatalf("checkpoint steps %v", steps)
+	}
+	rows, err := ReadMetrics(filepath.Join(whole, "metrics.csv"))
+	if err != nil || len(rows) != 4 || rows[3].Step != 12 || rows[3].T != 3 || rows[3].ER != nil {
+		t.Fatalf("metrics rows %+v, err %v; want steps 0, 4, 8, 12 with t = k = 3 and no ER", rows, err)
+	}
+	if rec, err := ReadRBMRecord(whole); err != nil || rec.Config.Steps != 12 || rec.EvalEvery != 4 {
+		t.Fatalf("config.json: %+v, %v", rec, err)
+	}
+	want, _ := rbm.Load(res.Checkpoint)
+
+	part := t.TempDir()
+	o := opts(part)
+	ctx, cancel := context.WithCancel(context.Background())
+	o.Context = ctx
+	o.Progress = func(p Progress) {
+		if p.Step == 6 {
+			cancel()
+		}
+	}
+	if _, err := TrainRBM(cfg, o); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	// the older layout: the one file DIR/rbm.npz, no checkpoints/
+	if err := os.Rename(CheckpointPath(part, 6), filepath.Join(part, "rbm.npz")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(CheckpointDir(part)); err != nil {
+		t.Fatal(err)
+	}
+	o = opts(part)
+	o.Resume = true
+	res2, err := TrainRBM(cfg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := rbm.Load(res2.Checkpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Step != 12 || !slices.Equal(got.W.Data, want.W.Data) || !slices.Equal(got.B, want.B) || !slices.Equal(got.C, want.C) {
+		t.Fatal("resumed RBM differs from the uninterrupted one")
+	}
+	rows2, _ := ReadMetrics(filepath.Join(part, "metrics.csv"))
+	if len(rows2) != len(rows) || rows2[3].E2 != rows[3].E2 || rows2[3].EAAI != rows[3].EAAI {
+		t.Fatalf("resumed metrics differ: %+v vs %+v", rows2, rows)
 	}
 }

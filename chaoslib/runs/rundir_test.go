@@ -71,18 +71,18 @@ func TestResumeRules(t *testing.T) {
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, "config.json"))
 	resume := func(steps int) error {
-		o := toyOptions(t, dir, steps)
+		cfg, o := toyOptions(t, dir, steps)
 		o.Resume = true
-		_, err := Train(o)
+		_, err := Train(cfg, o)
 		return err
 	}
 	if err := resume(3); err == nil || !strings.Contains(err.Error(), "--steps 3 is below the 6 steps") {
 		t.Errorf("resume to 3 of 6: %v", err)
 	}
 	// a foreign checkpoint, newest in checkpoints/
-	other := toyOptions(t, t.TempDir(), 9)
-	other.Config.G = 2
-	res, err := Train(other)
+	cfg, other := toyOptions(t, t.TempDir(), 9)
+	cfg.G = 2
+	res, err := Train(cfg, other)
 	if err != nil {
 		t.Fatal(err)
 	}

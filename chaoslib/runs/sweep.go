@@ -348,8 +348,8 @@ func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be bac
 			}
 		default:
 			emit(SweepEvent{Run: i, Dir: dir, Resumed: resume})
-			_, err := Train(RunOptions{
-				Dir: dir, Config: cfg, Resume: resume, Device: be, Train: d.Train, Test: d.Test,
+			_, err := Train(cfg, RunOptions{
+				Dir: dir, Resume: resume, Device: be, Train: d.Train, Test: d.Test,
 				EvalN: evalN, Classifier: d.Classifier, Context: ctx,
 				Command:  "chaosgen train " + strings.Join(TrainArgs(cfg, dir), " "),
 				Progress: func(p Progress) { emit(SweepEvent{Run: i, Dir: dir, Train: &p}) },

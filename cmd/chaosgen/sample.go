@@ -18,6 +18,9 @@ import (
 	"github.com/chaosgen/chaosgen/plots"
 )
 
+// streamSample is the PCG stream of `chaosgen sample`'s free runs (seeded by --seed).
+const streamSample = 0x73616d70 // "samp"
+
 func init() {
 	register("sample", "generate samples from a checkpoint by free runs", runSample)
 }
@@ -70,7 +73,7 @@ func runSample(args []string) error {
 		}
 		ts = []float64{*t}
 	}
-	snaps := m.Snapshots(*n, ts, rand.New(rand.NewPCG(*seed, 0x73616d70)))
+	snaps := m.Snapshots(*n, ts, rand.New(rand.NewPCG(*seed, streamSample)))
 	for i, x := range snaps {
 		path := *out
 		if *times != "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 
+	"github.com/chaosgen/chaosgen/chaoslib/backend"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
@@ -23,10 +24,9 @@ func init() {
 
 // trainJob is a parsed `chaosgen train` command line.
 type trainJob struct {
-	cfg              chaoslib.Config
-	out, device      string
-	resume           bool
-	evalEvery, evalN int
+	*runFlags
+	cfg    chaoslib.Config
+	device string
 }
 
 // parseTrain parses the train flags; with --resume it reads the run's
@@ -35,25 +35,10 @@ func parseTrain(args []string) (trainJob, error) {
 	var j trainJob
 	fs := newFlags("train", "--model unrestricted|restricted|deep --dataset mnist|fashion-mnist --out DIR [flags]")
 	cf := addConfigFlags(fs)
-	fs.StringVar(&j.out, "out", "", "output folder: config.json, metrics.csv, checkpoints/ (required)")
-	fs.BoolVar(&j.resume, "resume", false, "continue from the newest checkpoint in --out up to --steps; other config flags may be given only with the run's own values")
-	fs.IntVar(&j.evalEvery, "eval-every", 0, "steps between index evaluations written to metrics.csv (default steps/20; with --resume, the run's)")
-	fs.IntVar(&j.evalN, "eval-n", 1000, "test images (and generated samples) per evaluation (with --resume, the run's)")
+	j.runFlags = addRunFlags(fs)
 	fs.StringVar(&j.device, "device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
-	if err := fs.Parse(args); err != nil {
+	if err := j.parse(args); err != nil {
 		return j, err
-	}
-	if err := noArgs(fs); err != nil {
-		return j, err
-	}
-	if j.out == "" {
-		return j, errors.New("--out DIR is required")
-	}
-	if j.evalN <= 0 {
-		return j, fmt.Errorf("--eval-n %d: must be > 0", j.evalN)
-	}
-	if j.evalEvery < 0 {
-		return j, fmt.Errorf("--eval-every %d: must be ≥ 0", j.evalEvery)
 	}
 	var err error
 	if j.resume {
@@ -64,12 +49,7 @@ func parseTrain(args []string) (trainJob, error) {
 		if j.cfg, err = cf.resumeConfig(rec.Config); err != nil {
 			return j, err
 		}
-		if !setFlag(fs, "eval-every") {
-			j.evalEvery = rec.EvalEvery
-		}
-		if !setFlag(fs, "eval-n") {
-			j.evalN = rec.EvalN
-		}
+		j.resumed(rec.RunInfo)
 	} else if j.cfg, err = cf.config(); err != nil {
 		return j, err
 	}
@@ -86,18 +66,26 @@ func runTrain(args []string) error {
 		return err
 	}
 	defer be.Close()
+	return runTraining("train", "t", args, be, d, j.options(), func(o runs.RunOptions) (runs.RunResult, error) { return runs.Train(j.cfg, o) })
+}
+
+// runTraining runs train (runs.Train or runs.TrainRBM) with o on be and d,
+// adding what every training command shares: the command line recorded,
+// Ctrl-C (and SIGTERM) checkpoint and exit cleanly with the resume command,
+// a progress bar, a last good checkpoint named on errors, and a summary.
+// cmd is the subcommand's name and args its arguments; timeName labels the
+// metrics' time column ("t", or "k" for the RBM's Gibbs steps).
+func runTraining(cmd, timeName string, args []string, be backend.Backend, d *runs.Data, o runs.RunOptions,
+	train func(runs.RunOptions) (runs.RunResult, error)) error {
+	o.Device, o.Train, o.Test, o.Classifier = be, d.Train, d.Test, d.Classifier
+	o.Command = "chaosgen " + strings.Join(append([]string{cmd}, args...), " ")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	pp := newProgress(os.Stderr)
-	res, err := runs.Train(runs.RunOptions{
-		Dir: j.out, Config: j.cfg, Resume: j.resume, Device: be, Train: d.Train, Test: d.Test,
-		EvalEvery: j.evalEvery, EvalN: j.evalN, Classifier: d.Classifier,
-		Command: "chaosgen " + strings.Join(append([]string{"train"}, args...), " "),
-		Context: ctx, Progress: pp.update,
-	})
+	o.Context, o.Progress = ctx, newProgress(os.Stderr).update
+	res, err := train(o)
 	if errors.Is(err, runs.ErrInterrupted) {
-		fmt.Fprintf(os.Stderr, "\ninterrupted at step %d; saved %s\nresume with: chaosgen train --out %s --resume\n",
-			res.Steps, res.Checkpoint, j.out)
+		fmt.Fprintf(os.Stderr, "\ninterrupted at step %d; saved %s\nresume with: chaosgen %s --out %s --resume\n",
+			res.Steps, res.Checkpoint, cmd, o.Dir)
 		return nil
 	}
 	if err != nil {
@@ -108,7 +96,8 @@ func runTrain(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "done: %d steps in %.1f s of training; checkpoint %s\n", res.Steps, res.Seconds, res.Checkpoint)
 	if l := res.Last; l != nil {
-		fmt.Printf("step %d, t = %g: E2 %.4g  Es %.4g  EAAI %.4g  coverage %d/%d\n", l.Step, l.T, l.E2, l.Es, l.EAAI, l.Coverage, data.Classes)
+		fmt.Printf("step %d, %s = %g: E2 %.4g  Es %.4g  EAAI %.4g (AA_truth %.3f, AA_syn %.3f)  coverage %d/%d  classes %v\n",
+			l.Step, timeName, l.T, l.E2, l.Es, l.EAAI, l.AATruth, l.AASyn, l.Coverage, data.Classes, l.Hist)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 )
@@ -54,11 +55,11 @@ func TestTrainArgsRoundTrip(t *testing.T) {
 	}
 }
 
-// writeRun writes a run folder's config.json holding cfg.
-func writeRun(t *testing.T, cfg chaoslib.Config) string {
+// writeRun writes a run folder's config.json holding rec.
+func writeRun(t *testing.T, rec any) string {
 	t.Helper()
 	dir := t.TempDir()
-	js, err := json.Marshal(runs.RunRecord{Config: cfg, EvalEvery: 75, EvalN: 500})
+	js, err := json.Marshal(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,10 +75,11 @@ func writeRun(t *testing.T, cfg chaoslib.Config) string {
 func TestResumeRules(t *testing.T) {
 	run := chaoslib.PaperMNIST(chaoslib.Restricted)
 	run.LR, run.DataClip, run.Steps = 0.0025, 0.05, 1500
-	dir := writeRun(t, run)
+	info := runs.RunInfo{EvalEvery: 75, EvalN: 500}
+	dir := writeRun(t, runs.RunRecord{Config: run, RunInfo: info})
 	noData := run
 	noData.Dataset = ""
-	dirNoData := writeRun(t, noData)
+	dirNoData := writeRun(t, runs.RunRecord{Config: noData, RunInfo: info})
 
 	longer := run
 	longer.Steps = 3000
@@ -148,5 +150,34 @@ func TestTrainFlagErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want one containing %q", tc.args, err, tc.want)
 		}
+	}
+}
+
+// TestRBMResumeRules: rbm --resume follows train's rules.
+func TestRBMResumeRules(t *testing.T) {
+	run := rbm.FromChaos(chaoslib.PaperMNIST(chaoslib.Restricted))
+	run.N, run.LR, run.Steps, run.InitBias = data.Pixels, 0.005, 1500, "zero"
+	dir := writeRun(t, runs.RBMRecord{Model: "rbm", Config: run, RunInfo: runs.RunInfo{EvalEvery: 75, EvalN: 500}})
+	j, err := parseRBM([]string{"--dataset", "mnist", "--lr", "0.005", "--hidden", "500", "--steps", "3000", "--out", dir, "--resume"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := run
+	want.Steps = 3000
+	if !reflect.DeepEqual(j.cfg, want) || j.evalEvery != 75 || j.evalN != 500 {
+		t.Fatalf("resumed %+v (eval %d, %d), want %+v (75, 500)", j.cfg, j.evalEvery, j.evalN, want)
+	}
+	_, err = parseRBM([]string{"--k", "5", "--lr", "0.01", "--out", dir, "--resume"})
+	for _, s := range []string{"--k 5 (the run has 20)", "--lr 0.01 (the run has 0.005)"} {
+		if err == nil || !strings.Contains(err.Error(), s) {
+			t.Errorf("error %v lacks %q", err, s)
+		}
+	}
+	chaotic := writeRun(t, runs.RunRecord{Config: chaoslib.PaperMNIST(chaoslib.Restricted)})
+	if _, err := parseRBM([]string{"--out", chaotic, "--resume"}); err == nil || !strings.Contains(err.Error(), "not an RBM run") {
+		t.Errorf("resuming a chaotic run as an RBM: %v", err)
+	}
+	if _, err := parseRBM([]string{"--out", "x", "--k", "0"}); err == nil || !strings.Contains(err.Error(), "--k 0") {
+		t.Errorf("--k 0: %v", err)
 	}
 }

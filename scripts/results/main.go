@@ -6,7 +6,7 @@
 //
 // Each chaotic case is pretrained/<model>-<dataset>/ (a run folder whose
 // newest checkpoint is scored at t = T); each RBM baseline is
-// pretrained/rbm-<dataset>/rbm.npz.
+// pretrained/rbm-<dataset>/ (its newest checkpoint, or rbm.npz in the older layout).
 package main
 
 import (
@@ -121,10 +121,11 @@ func run(dir string, n, checkN int, grids string) error {
 
 // scoreRBM scores the RBM baseline in folder run, if there is one.
 func scoreRBM(run string, d *runs.Data, checkN, n int, grids string) (*Entry, error) {
-	r, err := rbm.Load(filepath.Join(run, "rbm.npz"))
-	if os.IsNotExist(err) {
-		return nil, nil
+	latest, err := runs.Latest(run)
+	if err != nil || latest == "" {
+		return nil, err
 	}
+	r, err := rbm.Load(latest)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,64 @@
+package runs
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
+)
+
+// RunInfo is the part of a run's config.json that every kind of run has.
+type RunInfo struct {
+	Command   string `json:"command,omitempty"` // the command line that started or resumed the run
+	Device    string `json:"device"`            // compute device
+	EvalEvery int    `json:"eval_every"`        // steps between metrics rows
+	EvalN     int    `json:"eval_n"`            // test images (and samples) per metrics row
+}
+
+// RunRecord is config.json of a chaotic model's run.
+type RunRecord struct {
+	Config chaoslib.Config `json:"config"`
+	RunInfo
+}
+
+// RBMRecord is config.json of an RBM run.
+type RBMRecord struct {
+	Model  string     `json:"model"` // "rbm"
+	Config rbm.Config `json:"config"`
+	RunInfo
+	Note string `json:"note"` // how the RBM's metrics differ from a chaotic run's
+}
+
+// readJSON reads a run's config.json into v; errors name the file.
+func readJSON(run string, v any) error {
+	path := filepath.Join(run, "config.json")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadRunRecord reads a chaotic run's config.json.
+func ReadRunRecord(run string) (RunRecord, error) {
+	var r RunRecord
+	return r, readJSON(run, &r)
+}
+
+// ReadRBMRecord reads an RBM run's config.json.
+func ReadRBMRecord(run string) (RBMRecord, error) {
+	var r RBMRecord
+	if err := readJSON(run, &r); err != nil {
+		return r, err
+	}
+	if r.Model != "rbm" {
+		return r, fmt.Errorf("%s is not an RBM run (model %q)", filepath.Join(run, "config.json"), r.Model)
+	}
+	return r, nil
+}
