@@ -88,17 +88,25 @@ func (m *Model) fieldsRange(b *batch, first, last int) {
 	}
 }
 
-// eulerStep advances every layer l ≥ first by one synchronous Euler step:
-// all φ are taken at time t, then x ← x + (dt/τ)(−x + field + bias).
-// Layers below first are clamped: their φ rows hold the data.
+// eulerStep advances every layer l ≥ first by one synchronous Euler step
+// from the φ(x(t)) already in b.phi:
+//
+//	x ← x + (dt/τ)(−x + field + bias),  field from φ(x(t)),
+//
+// and then sets φ ← tanh(x(t+dt)) in the same sweep over memory, ready for
+// the next step. Layers below first are clamped: their φ rows hold the data.
 func (m *Model) eulerStep(b *batch, first int) {
-	m.tanhFrom(b, first)
-	m.advance(b, first, true)
+	m.fields(b, first)
+	k := float32(m.Cfg.Dt / m.Cfg.Tau)
+	for l := first; l < len(m.Layers); l++ {
+		backend.EulerTanh(m.be, b.x[l], b.phi[l], b.field[l], m.Layers[l].Bias, k)
+	}
 }
 
 // advance computes the fields from the φ in b and takes the Euler step
-// x ← x + (dt/τ)(−x + field + bias) of every layer l ≥ first; without
-// bias it is the linear step that carries tangent vectors (flow.go).
+// x ← x + (dt/τ)(−x + field + bias) of every layer l ≥ first, leaving φ
+// as it was; without bias it is the linear step that carries tangent
+// vectors (flow.go).
 func (m *Model) advance(b *batch, first int, bias bool) {
 	m.fields(b, first)
 	k := float32(m.Cfg.Dt / m.Cfg.Tau)
@@ -111,13 +119,13 @@ func (m *Model) advance(b *batch, first int, bias bool) {
 	}
 }
 
-// run takes steps Euler steps of the layers l ≥ first, then sets φ = tanh(x)
-// for them, so that b.phi holds φ(x(t)).
+// run sets φ = tanh(x) for the layers l ≥ first and takes steps Euler steps
+// of them, so that b.phi holds φ(x(t)).
 func (m *Model) run(b *batch, first, steps int) {
+	m.tanhFrom(b, first)
 	for range steps {
 		m.eulerStep(b, first)
 	}
-	m.tanhFrom(b, first)
 }
 
 // closedForm reports whether, with the layers below first clamped, no two
@@ -142,9 +150,8 @@ func (m *Model) relax(b *batch, first int, t float64) {
 	m.fields(b, first)
 	k := float32(1 - math.Exp(-t/m.Cfg.Tau))
 	for l := first; l < len(m.Layers); l++ {
-		m.be.Euler(b.x[l], b.field[l], m.Layers[l].Bias, k)
+		backend.EulerTanh(m.be, b.x[l], b.phi[l], b.field[l], m.Layers[l].Bias, k)
 	}
-	m.tanhFrom(b, first)
 }
 
 // clampedRun holds φ(v) = s (already in b.phi[0]), starts the hidden layers

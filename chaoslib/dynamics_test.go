@@ -36,7 +36,7 @@ func TestEulerStepUnrestrictedHand(t *testing.T) {
 	set(t, m, "bias_v", .1, -.1)
 	b := m.newBatch(1)
 	setX(m, b, 0, .5, -1)
-	m.eulerStep(b, 0)
+	m.run(b, 0, 1) // φ = tanh(x), then one Euler step
 	want := []float32{0.3226192, -0.8934227}
 	if d := maxAbsDiff(getX(m, b, 0), want); d > 1e-6 {
 		t.Fatalf("x(dt) = %v, want %v", getX(m, b, 0), want)
@@ -113,7 +113,7 @@ func TestEulerStepLayeredMatchesReference(t *testing.T) {
 				st[l] = append(st[l], float64(v))
 			}
 		}
-		m.eulerStep(b, 0)
+		m.run(b, 0, 1) // φ = tanh(x), then one Euler step
 		v, h, z := refStep(p, st[0], st[1], st[2], cfg.Dt/cfg.Tau)
 		for l, want := range [][]float64{v, h, z}[:len(m.Layers)] {
 			got := getX(m, b, l)

@@ -78,11 +78,11 @@ func (m *Model) snapshots(b *batch, times []float64) []blas32.General {
 	slices.SortFunc(order, func(a, b int) int { return steps[a] - steps[b] })
 	out := make([]blas32.General, len(times))
 	done := 0
+	m.tanhFrom(b, 0)
 	for _, i := range order {
 		for ; done < steps[i]; done++ {
 			m.eulerStep(b, 0)
 		}
-		m.be.Tanh(b.phi[0], b.x[0])
 		out[i] = m.download(b.phi[0])
 	}
 	return out
@@ -112,8 +112,7 @@ func (m *Model) Reconstruct(s blas32.General, t float64, rng *rand.Rand) (blas32
 	m.randomStartRange(b, 0, 0, rng)
 	m.fieldsRange(b, 0, 0)
 	k := float32(1 - math.Exp(-t/m.Cfg.Tau))
-	m.be.Euler(b.x[0], b.field[0], m.Layers[0].Bias, k)
-	m.be.Tanh(b.phi[0], b.x[0])
+	backend.EulerTanh(m.be, b.x[0], b.phi[0], b.field[0], m.Layers[0].Bias, k)
 	return m.download(b.phi[0]), nil
 }
 

@@ -56,3 +56,8 @@ func GemmDims(transA, transB bool, a, b, c Mat) (m, n, k int) {
 	}
 	return m, n, k
 }
+
+// EulerTanh forwards to the wrapped backend, fused where it can.
+func (c *Counter) EulerTanh(x, phi, field, bias Mat, k float32) {
+	EulerTanh(c.Backend, x, phi, field, bias, k)
+}

@@ -27,32 +27,6 @@ func eq(t *testing.T, what string, got []float32, want []float32, tol float64) {
 	}
 }
 
-// TestTanh32Bound checks the stated error bound |Tanh32(x) − tanh(x)| ≤ 4e-7
-// on a dense grid, plus oddness, saturation and NaN.
-func TestTanh32Bound(t *testing.T) {
-	var worst float64
-	for x := -12.0; x <= 12.0; x += 1e-4 {
-		got := float64(Tanh32(float32(x)))
-		want := math.Tanh(float64(float32(x)))
-		if d := math.Abs(got - want); d > worst {
-			worst = d
-		}
-		if Tanh32(float32(-x)) != -Tanh32(float32(x)) {
-			t.Fatalf("Tanh32 not odd at %g", x)
-		}
-		if math.Abs(got) > 1 {
-			t.Fatalf("|Tanh32(%g)| = %g > 1", x, got)
-		}
-	}
-	if worst > 4e-7 {
-		t.Fatalf("max |Tanh32 − tanh| = %.3g, bound 4e-7", worst)
-	}
-	t.Logf("max |Tanh32 − tanh| on [−12, 12] = %.3g", worst)
-	if Tanh32(float32(math.Inf(1))) != Tanh32(tanhClamp) || !math.IsNaN(float64(Tanh32(float32(math.NaN())))) {
-		t.Fatal("Tanh32 mishandles Inf or NaN")
-	}
-}
-
 // TestGemmTransposes checks all four transpose cases on a 2×3·3×2 hand case.
 func TestGemmTransposes(t *testing.T) {
 	b := New(2)

@@ -10,39 +10,29 @@ type op uint8
 
 const (
 	opTanh  op = iota // dst = tanh(src)
-	opEuler           // x += k(−x + field + bias)
+	opEuler           // x += k(−x + field + bias), then φ = tanh(x) when phi is set
 )
 
 // job is one row range of one elementwise pass. It is sent by value, so a
 // pass allocates nothing.
 type job struct {
-	op             op
-	lo, hi         int // element range
-	cols           int
-	dst, src, bias []float32
-	k              float32
+	op                  op
+	lo, hi              int // element range, row-aligned
+	cols                int
+	dst, src, phi, bias []float32
+	k                   float32
 }
 
 func (j *job) run() {
 	switch j.op {
 	case opTanh:
-		for i := j.lo; i < j.hi; i++ {
-			j.dst[i] = Tanh32(j.src[i])
-		}
+		tanhVec(vecLevel, j.dst[j.lo:j.hi], j.src[j.lo:j.hi])
 	case opEuler:
-		x, f, k := j.dst, j.src, j.k
-		if j.bias == nil {
-			for i := j.lo; i < j.hi; i++ {
-				x[i] += k * (f[i] - x[i])
-			}
-			return
+		var phi []float32
+		if j.phi != nil {
+			phi = j.phi[j.lo:j.hi]
 		}
-		for r := j.lo; r < j.hi; r += j.cols { // lo, hi are row-aligned
-			xr, fr := x[r:r+j.cols], f[r:r+j.cols]
-			for c, bc := range j.bias {
-				xr[c] += k * (fr[c] + bc - xr[c])
-			}
-		}
+		eulerVec(vecLevel, j.dst[j.lo:j.hi], phi, j.src[j.lo:j.hi], j.bias, j.cols, j.k)
 	}
 }
 

@@ -1,0 +1,73 @@
+package cpu
+
+// #cgo CFLAGS: -O2
+// #include "vec_amd64.h"
+import "C"
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// Vector levels of the elementwise kernels (vec_amd64.c).
+const (
+	levelScalar = C.CG_SCALAR
+	levelAVX2   = C.CG_AVX2
+	levelAVX512 = C.CG_AVX512
+)
+
+// vecLevel is the widest instruction set that this CPU and OS support. All
+// levels give bit-identical results; only the speed differs.
+var vecLevel = func() int {
+	switch {
+	case cpu.X86.HasAVX512F:
+		return levelAVX512
+	case cpu.X86.HasAVX2:
+		return levelAVX2
+	}
+	return levelScalar
+}()
+
+// vecLevels lists the levels this CPU can run, for tests and benchmarks.
+func vecLevels() []int {
+	l := []int{levelScalar}
+	if cpu.X86.HasAVX2 {
+		l = append(l, levelAVX2)
+	}
+	if cpu.X86.HasAVX512F {
+		l = append(l, levelAVX512)
+	}
+	return l
+}
+
+// levelName names a vector level.
+func levelName(level int) string {
+	return [...]string{"scalar", "AVX2", "AVX-512"}[level]
+}
+
+func ptr(s []float32) *C.float {
+	if len(s) == 0 {
+		return nil
+	}
+	return (*C.float)(unsafe.Pointer(&s[0]))
+}
+
+// tanhVec sets dst[i] = Tanh32(src[i]) with the given level's kernel.
+func tanhVec(level int, dst, src []float32) {
+	_ = dst[len(src)-1]
+	C.cg_tanh(C.int(level), ptr(dst), ptr(src), C.size_t(len(src)))
+}
+
+// eulerVec sets x ← x + k·(f + bias − x) on rows of len(bias) (or of cols
+// when bias is nil), then phi = Tanh32(x) when phi is not nil.
+func eulerVec(level int, x, phi, f, bias []float32, cols int, k float32) {
+	_ = f[len(x)-1]
+	if phi != nil {
+		_ = phi[len(x)-1]
+	}
+	if bias != nil && len(bias) != cols {
+		panic("chaoslib: eulerVec: bias length differs from cols")
+	}
+	C.cg_euler(C.int(level), ptr(x), ptr(phi), ptr(f), ptr(bias), C.size_t(len(x)/cols), C.size_t(cols), C.float(k))
+}
