@@ -33,7 +33,8 @@ type BenchResult struct {
 	Ratio      float64 `json:"ratio"`          // GFLOPS / GemmGFLOPS
 	GemmShapes int     `json:"gemm_shapes"`
 	GemmCalls  int     `json:"gemm_calls"`
-	BLASCore   string  `json:"blas_core,omitempty"` // set by callers on the CPU backend: OpenBLAS kernel family
+	BLASCore   string  `json:"blas_core,omitempty"`   // set by callers on the CPU backend: OpenBLAS kernel family
+	BLASKernel string  `json:"blas_kernel,omitempty"` // and how it was chosen
 }
 
 func (r BenchResult) String() string {
@@ -41,13 +42,15 @@ func (r BenchResult) String() string {
 		r.Backend, r.Arch, r.Chains, r.Batch, r.EulerSteps, r.MsPerStep, r.GFLOPS, r.Backend, r.GemmGFLOPS, r.Ratio)
 }
 
+// benchSeconds is the time that BenchTrainingStep spends on timed steps
+// when it chooses their number.
+const benchSeconds = 2.0
+
 // BenchTrainingStep times steps CHL training steps of cfg on be (after one
 // warm-up step), on random data, then times the backend's GEMM alone on the
-// shapes and counts that one step performed.
+// shapes and counts that one step performed. With steps ≤ 0 it times as many
+// steps as fill about 2 s (at least 3), judged from the warm-up step.
 func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, error) {
-	if steps <= 0 {
-		return BenchResult{}, fmt.Errorf("chaoslib: bench needs steps > 0, got %d", steps)
-	}
 	counter := backend.NewCounter(be)
 	m, err := New(cfg, counter)
 	if err != nil {
@@ -65,8 +68,12 @@ func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, 
 	}
 	defer tr.Close()
 	counter.Reset()
+	warm := time.Now()
 	if _, err := tr.TrainStep(); err != nil { // warm-up; records one step's GEMMs
 		return BenchResult{}, err
+	}
+	if steps <= 0 {
+		steps = max(3, int(benchSeconds/time.Since(warm).Seconds()))
 	}
 	shapes := make(map[backend.GemmShape]int, len(counter.Gemms))
 	maps.Copy(shapes, counter.Gemms)

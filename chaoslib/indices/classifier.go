@@ -53,7 +53,7 @@ func (c *Classifier) Predict(x blas32.General) []uint8 {
 	if x.Cols != c.train.Cols {
 		panic(fmt.Sprintf("chaoslib: indices: Predict: %d columns, classifier trained on %d", x.Cols, c.train.Cols))
 	}
-	nn, _ := nearestCross(to64(x), c.train)
+	nn, _ := nearestCross(dense64(to64(x)), dense64(c.train))
 	pred := make([]uint8, len(nn))
 	for i, j := range nn {
 		pred[i] = c.labels[j]

@@ -24,22 +24,16 @@ func to64(x blas32.General) blas64.General {
 	return out
 }
 
-// stack64 returns the float64 matrix with the rows of a followed by the rows
-// of b. a and b must have the same number of columns.
-func stack64(a, b blas32.General) blas64.General {
+// stack32 returns the matrix with the rows of a followed by the rows of b,
+// with Stride = Cols. a and b must have the same number of columns.
+func stack32(a, b blas32.General) blas32.General {
 	n, N := a.Rows+b.Rows, a.Cols
-	out := blas64.General{Rows: n, Cols: N, Stride: N, Data: make([]float64, n*N)}
+	out := blas32.General{Rows: n, Cols: N, Stride: N, Data: make([]float32, n*N)}
 	for i := range a.Rows {
-		dst := out.Data[i*N : (i+1)*N]
-		for j, v := range row(a, i) {
-			dst[j] = float64(v)
-		}
+		copy(row(out, i), row(a, i))
 	}
 	for i := range b.Rows {
-		dst := out.Data[(a.Rows+i)*N : (a.Rows+i+1)*N]
-		for j, v := range row(b, i) {
-			dst[j] = float64(v)
-		}
+		copy(row(out, a.Rows+i), row(b, i))
 	}
 	return out
 }

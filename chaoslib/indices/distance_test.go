@@ -64,7 +64,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 		setBlock(t, b)
 		z := to64(uniform(rng, 121, 13, -1, 1))
 		wantI, wantD := naiveNearest(z, z, true, cat)
-		s := nearestSelf(z, cat)
+		s := nearestSelf(dense64(z), cat)
 		for c := range 2 {
 			for i := range z.Rows {
 				if s.arg[c][i] != wantI[c][i] || math.Abs(s.minD[c][i]-wantD[c][i]) > 1e-12 {
@@ -75,7 +75,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 		}
 		q, r := to64(uniform(rng, 37, 784, -1, 1)), to64(uniform(rng, 53, 784, -1, 1))
 		wantI, wantD = naiveNearest(q, r, false, nil)
-		gotI, gotD := nearestCross(q, r)
+		gotI, gotD := nearestCross(dense64(q), dense64(r))
 		for i := range q.Rows {
 			if gotI[i] != wantI[0][i] || math.Abs(gotD[i]-wantD[0][i]) > gemmTol(784, 784, 784) {
 				t.Fatalf("block %d, cross row %d: got (%d, %g), want (%d, %g)", b, i, gotI[i], gotD[i], wantI[0][i], wantD[0][i])
@@ -102,8 +102,10 @@ func TestGemmTolBound(t *testing.T) {
 		row(x, i)[i] = 0.999
 	}
 	z := to64(x)
-	s := newSearch(z, z, false, nil)
+	s := newSearch(dense64(z), dense64(z), false, nil)
 	s.block(0, 40, 0, 40)
+	s32 := newSearch(dense32(x), dense32(x), false, nil)
+	s32.block(0, 40, 0, 40)
 	for i := range 40 {
 		for j := range 40 {
 			var want float64
@@ -115,13 +117,17 @@ func TestGemmTolBound(t *testing.T) {
 			if math.Abs(got-want) > gemmTol(784, s.qsq[i], s.rsq[j]) {
 				t.Fatalf("d²(%d,%d): GEMM %.17g, direct %.17g, bound %g", i, j, got, want, gemmTol(784, s.qsq[i], s.rsq[j]))
 			}
+			got32 := float64(s32.g[i*40+j]) + s32.qsq[i] + s32.rsq[j]
+			if math.Abs(got32-want) > gemmTol32(784, s.qsq[i], s.rsq[j]) {
+				t.Fatalf("d²(%d,%d): SGEMM %.9g, direct %.17g, bound %g", i, j, got32, want, gemmTol32(784, s.qsq[i], s.rsq[j]))
+			}
 		}
 	}
 }
 
 // TestNearestSelfSingleRow: a single point has no neighbour.
 func TestNearestSelfSingleRow(t *testing.T) {
-	s := nearestSelf(to64(mk([]float32{1, 2})), nil)
+	s := nearestSelf(dense32(mk([]float32{1, 2})), nil)
 	if s.arg[0][0] != -1 || !math.IsInf(s.minD[0][0], 1) {
 		t.Errorf("got (%d, %g), want (-1, +Inf)", s.arg[0][0], s.minD[0][0])
 	}

@@ -28,67 +28,75 @@ type AA struct {
 // gives 0.5, and so does a generated set that copies the data
 // (AA_truth = AA_syn = 0).
 //
-// Squared distances are computed in float64 through DGEMM as
-// ‖a‖² + ‖b‖² − 2a·b, in row blocks of 1024 (one 8 MiB buffer; memory is
-// dominated by the float64 copy of the 2n×N stacked set, 125 MB for
-// n = 10,000, N = 784). Only block pairs J ≥ I are computed, as the distance
-// matrix is symmetric: about 2n²N multiply-adds.
+// Squared distances are computed as ‖a‖² + ‖b‖² − 2a·b with a·b from
+// SGEMM on the float32 rows (norms and sums in float64), in row blocks of
+// 1024; only block pairs J ≥ I are computed, as the distance matrix is
+// symmetric: about 2n²N multiply-adds. Memory is the float32 copy of the
+// 2n×N stacked set (63 MB for n = 10,000, N = 784) plus 4 MiB of buffer.
 //
-// Self-exclusion and ties. A point is excluded from its own search by index,
-// not by distance, so duplicates are neighbours at distance 0. For each point
-// x the search keeps the smallest squared distance to its own set, m_own, and
-// to the other set, m_other. Its neighbour counts as in its own set only if
+// The answer is that of the float64 computation (DGEMM, with the tie rule
+// below). For every point the float32 gap m_own − m_other + tol(x) is within
+// 2δ(x) of the float64 gap, δ(x) = gemmTol32(x) + tol(x)/2, so its sign
+// decides the point unless |gap| < 2δ(x). Only those near-tie points (a few
+// per cent) are searched again in float64, against all 2n − 1 points.
 //
-//	m_own < m_other − tol(x),   tol(x) = 4γ_{N+2}(‖x‖² + max_y ‖y‖²),
-//
-// tol being the rounding bound of the GEMM formula (γ_k = k·u/(1 − k·u),
-// u = 2⁻⁵³; ≈ 5.5e-10 at most in s-space with N = 784). Distances equal to
-// within that bound are ties, and ties go to the other set. So when gen is an
-// exact copy of data, every point has its copy at distance 0 in the other set
-// — and the rule holds even if data itself contains duplicates — giving
-// AA_truth = AA_syn = 0.
-//
-// EAAI returns an error if the sets differ in size or columns, are empty, or
-// hold a NaN or ±Inf.
 func EAAI(data, gen blas32.General) (AA, error) {
+	aa, _, err := eaai(data, gen)
+	return aa, err
+}
+
+// eaai is EAAI, also returning the number of points searched again in float64.
+func eaai(data, gen blas32.General) (AA, int, error) {
 	if data.Rows != gen.Rows {
-		return AA{}, fmt.Errorf("indices: EAAI needs sets of equal size: %d data vs %d generated samples", data.Rows, gen.Rows)
+		return AA{}, 0, fmt.Errorf("indices: EAAI needs sets of equal size: %d data vs %d generated samples", data.Rows, gen.Rows)
 	}
 	if data.Cols != gen.Cols {
-		return AA{}, fmt.Errorf("indices: EAAI: column counts differ: %d vs %d", data.Cols, gen.Cols)
+		return AA{}, 0, fmt.Errorf("indices: EAAI: column counts differ: %d vs %d", data.Cols, gen.Cols)
 	}
 	if data.Rows == 0 {
-		return AA{}, errors.New("indices: EAAI of empty sets")
+		return AA{}, 0, errors.New("indices: EAAI of empty sets")
 	}
 	if err := finite("data", data); err != nil {
-		return AA{}, err
+		return AA{}, 0, err
 	}
 	if err := finite("generated", gen); err != nil {
-		return AA{}, err
+		return AA{}, 0, err
 	}
-	n := data.Rows
-	z := stack64(data, gen)  // rows [0, n) are data, [n, 2n) generated
+	n, N := data.Rows, data.Cols
+	z := stack32(data, gen)  // rows [0, n) are data, [n, 2n) generated
 	cat := func(j int) int { // 0: data, 1: generated
 		if j < n {
 			return 0
 		}
 		return 1
 	}
-	s := nearestSelf(z, cat)
-	var maxSq float64
-	for _, v := range s.qsq {
-		maxSq = max(maxSq, v)
-	}
+	s := nearestSelf(dense32(z), cat)
+	maxSq := maxOf(s.qsq)
 	var truth, syn int
+	count := func(i int) {
+		if cat(i) == 0 {
+			truth++
+		} else {
+			syn++
+		}
+	}
+	var near []int // points whose float32 gap is too close to call
 	for i := range z.Rows {
 		own, other := cat(i), 1-cat(i)
-		// Own-set neighbour only if strictly nearer by more than the GEMM
-		// rounding bound; otherwise a tie, which goes to the other set.
-		if s.minD[own][i] < s.minD[other][i]-gemmTol(z.Cols, s.qsq[i], maxSq) {
-			if own == 0 {
-				truth++
-			} else {
-				syn++
+		gap := s.minD[own][i] - s.minD[other][i] + gemmTol(N, s.qsq[i], maxSq)
+		delta := gemmTol32(N, s.qsq[i], maxSq) + gemmTol(N, s.qsq[i], maxSq)/2
+		switch {
+		case gap < -2*delta:
+			count(i)
+		case gap < 2*delta:
+			near = append(near, i)
+		}
+	}
+	if len(near) > 0 {
+		e := nearestRows(z, near, cat)
+		for k, i := range near {
+			if ownNeighbour(e.minD[cat(i)][k], e.minD[1-cat(i)][k], gemmTol(N, e.qsq[k], maxSq)) {
+				count(i)
 			}
 		}
 	}
@@ -96,7 +104,37 @@ func EAAI(data, gen blas32.General) (AA, error) {
 	aa.Truth = float64(truth) / float64(n)
 	aa.Syn = float64(syn) / float64(n)
 	aa.EAAI = (aa.Truth-0.5)*(aa.Truth-0.5) + (aa.Syn-0.5)*(aa.Syn-0.5)
-	return aa, nil
+	return aa, len(near), nil
+}
+
+// ownNeighbour is the tie rule of EAAI: a point's nearest neighbour is in its
+// own set only if it is nearer than the other set's by more than tol, the
+// rounding bound of the float64 distances; ties go to the other set.
+func ownNeighbour(mOwn, mOther, tol float64) bool { return mOwn < mOther-tol }
+
+// nearestRows searches again, in float64, the rows idx of z against all rows
+// of z but themselves, by category; row k of the result is z's row idx[k].
+func nearestRows(z blas32.General, idx []int, cat func(j int) int) *nnSearch[float64] {
+	q := blas32.General{Rows: len(idx), Cols: z.Cols, Stride: z.Cols, Data: make([]float32, len(idx)*z.Cols)}
+	for k, i := range idx {
+		copy(row(q, k), row(z, i))
+	}
+	s := newSearch(dense64(to64(q)), dense64(to64(z)), false, cat)
+	s.skip = idx
+	for i0 := 0; i0 < q.Rows; i0 += nnBlock {
+		for j0 := 0; j0 < z.Rows; j0 += nnBlock {
+			s.block(i0, min(i0+nnBlock, q.Rows), j0, min(j0+nnBlock, z.Rows))
+		}
+	}
+	return s
+}
+
+func maxOf(x []float64) float64 {
+	var m float64
+	for _, v := range x {
+		m = max(m, v)
+	}
+	return m
 }
 
 // finite returns an error naming the first NaN or ±Inf of x.

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/blas/blas32"
 )
 
 func checkAA(t *testing.T, name string, got AA, truth, syn float64) {
@@ -146,4 +148,98 @@ func TestEAAIErrors(t *testing.T) {
 	if _, err := EAAI(a, mk([]float32{0, 0}, []float32{float32(math.NaN()), 1})); err == nil {
 		t.Error("no error for NaN")
 	}
+}
+
+// eaai64 is the float64 reference of EAAI: the same search and tie rule with
+// every distance from DGEMM, as EAAI computed before its float32 first pass.
+func eaai64(data, gen blas32.General) (truth, syn int) {
+	n := data.Rows
+	cat := func(j int) int {
+		if j < n {
+			return 0
+		}
+		return 1
+	}
+	s := nearestSelf(dense64(to64(stack32(data, gen))), cat)
+	maxSq := maxOf(s.qsq)
+	for i := range 2 * n {
+		if ownNeighbour(s.minD[cat(i)][i], s.minD[1-cat(i)][i], gemmTol(data.Cols, s.qsq[i], maxSq)) {
+			if cat(i) == 0 {
+				truth++
+			} else {
+				syn++
+			}
+		}
+	}
+	return truth, syn
+}
+
+// TestEAAIEqualsFloat64: on sets built to have many near ties (saturated
+// ±1 images with a few flipped pixels, near copies, shared prototypes, and
+// plain Gaussian clouds) the float32 search with float64 rechecks gives
+// exactly the float64 counts, with blocks that cut the sets.
+func TestEAAIEqualsFloat64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	const N = 784
+	protos := uniform(rng, 5, N, -1, 1)
+	sat := func(n int, flips int) blas32.General {
+		x := uniform(rng, n, N, -1, 1)
+		for i := range n {
+			r, p := row(x, i), row(protos, rng.IntN(5))
+			for j := range r {
+				r[j] = float32(math.Copysign(1, float64(p[j])))
+			}
+			for range flips {
+				j := rng.IntN(N)
+				r[j] = -r[j]
+			}
+		}
+		return x
+	}
+	nearCopy := func(x blas32.General, eps float32) blas32.General {
+		y := blas32.General{Rows: x.Rows, Cols: x.Cols, Stride: x.Cols, Data: append([]float32(nil), x.Data...)}
+		for i := range y.Data {
+			y.Data[i] += eps * float32(rng.NormFloat64())
+		}
+		return y
+	}
+	gauss := func(n int, sd float64) blas32.General {
+		x := blas32.General{Rows: n, Cols: N, Stride: N, Data: make([]float32, n*N)}
+		for i := range x.Data {
+			x.Data[i] = float32(rng.NormFloat64() * sd)
+		}
+		return x
+	}
+	d1 := sat(300, 3)
+	rechecked := 0
+	for _, block := range []int{1024, 97} {
+		setBlock(t, block)
+		for _, c := range []struct {
+			name      string
+			data, gen blas32.General
+		}{
+			{"saturated, few flips", sat(300, 3), sat(300, 3)},
+			{"saturated against flipped copies", d1, nearCopy(d1, 0)},
+			{"near copies 1e-4", d1, nearCopy(d1, 1e-4)},
+			{"near copies 1e-2", d1, nearCopy(d1, 1e-2)},
+			{"gaussian clouds", gauss(400, 0.5), gauss(400, 0.5)},
+			{"uniform", uniform(rng, 250, N, -1, 1), uniform(rng, 250, N, -1, 1)},
+		} {
+			aa, near, err := eaai(c.data, c.gen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rechecked += near
+			truth, syn := eaai64(c.data, c.gen)
+			n := float64(c.data.Rows)
+			if aa.Truth != float64(truth)/n || aa.Syn != float64(syn)/n {
+				t.Errorf("block %d, %s: AA_truth %g, AA_syn %g; float64 reference %g, %g",
+					block, c.name, aa.Truth, aa.Syn, float64(truth)/n, float64(syn)/n)
+			}
+		}
+	}
+	if rechecked == 0 {
+		t.Fatal("no point was searched again in float64: the recheck path went untested")
+	}
+	t.Logf("%d points searched again in float64", rechecked)
 }

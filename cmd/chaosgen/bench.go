@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
@@ -16,10 +17,14 @@ func init() {
 }
 
 func runBench(args []string) error {
-	fs := newFlags("bench", "[--model M] [--preset paper|tiny] [config flags] [--repeat K] [--json]")
+	chains, args, err := takeIntList(args, "chains")
+	if err != nil {
+		return err
+	}
+	fs := newFlags("bench", "[--model M] [--preset paper|tiny] [config flags] [--chains P1,P2,…] [--repeat K] [--json]")
 	cf := addConfigFlags(fs)
-	repeat := fs.Int("repeat", 10, "training steps timed (after one warm-up step)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	repeat := fs.Int("repeat", 0, "training steps timed after one warm-up step (0: as many as fill about 2 s, at least 3)")
+	asJSON := fs.Bool("json", false, "print JSON (an array when --chains lists several values)")
 	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -27,39 +32,92 @@ func runBench(args []string) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if *repeat <= 0 {
-		return fmt.Errorf("--repeat %d: must be > 0", *repeat)
+	if *repeat < 0 {
+		return fmt.Errorf("--repeat %d: must be ≥ 0", *repeat)
 	}
 	cfg, err := cf.config()
 	if err != nil {
 		return err
+	}
+	if chains == nil {
+		chains = []int{cfg.Chains}
 	}
 	be, err := device.Open(*dev)
 	if err != nil {
 		return fmt.Errorf("--device: %v", err)
 	}
 	defer be.Close()
-	r, err := chaoslib.BenchTrainingStep(cfg, be, *repeat)
-	if err != nil {
-		return err
-	}
-	if be.Name() == "cpu" {
-		r.BLASCore = openblas.CoreName()
+	var results []chaoslib.BenchResult
+	for i, p := range chains {
+		cfg.Chains = p
+		if err := cfg.Validate(); err != nil {
+			return fmt.Errorf("--chains %d: %v", p, err)
+		}
+		r, err := chaoslib.BenchTrainingStep(cfg, be, *repeat)
+		if err != nil {
+			return err
+		}
+		if be.Name() == "cpu" {
+			k := openblas.Current()
+			r.BLASCore, r.BLASKernel = k.Core, k.String()
+		}
+		results = append(results, r)
+		if *asJSON {
+			continue
+		}
+		if i == 0 {
+			fmt.Printf("model        %s (N=%d, hidden %v), %s, B=%d, %d Euler steps\n", cfg.Arch, cfg.N, cfg.Hidden, r.Backend, r.Batch, r.EulerSteps)
+			if r.BLASKernel != "" {
+				fmt.Printf("OpenBLAS     %s\n", r.BLASKernel)
+			}
+			fmt.Printf("%8s %10s %11s %9s %13s %7s\n", "P", "ms/step", "GFLOP/step", "GFLOP/s", "SGEMM GFLOP/s", "ratio")
+		}
+		fmt.Printf("%8d %10.2f %11.3f %9.1f %13.1f %7.2f\n", r.Chains, r.MsPerStep, r.GFLOP, r.GFLOPS, r.GemmGFLOPS, r.Ratio)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		if len(results) == 1 {
+			return enc.Encode(results[0])
+		}
+		return enc.Encode(results)
 	}
-	fmt.Printf("model        %s (N=%d, hidden %v), %s\n", cfg.Arch, cfg.N, cfg.Hidden, r.Backend)
-	fmt.Printf("step         B=%d P=%d, %d Euler steps\n", r.Batch, r.Chains, r.EulerSteps)
-	fmt.Printf("ms/step      %.2f\n", r.MsPerStep)
-	fmt.Printf("GFLOP/step   %.3f (GEMM FLOPs: %d calls of %d shapes)\n", r.GFLOP, r.GemmCalls, r.GemmShapes)
-	fmt.Printf("GFLOP/s      %.1f\n", r.GFLOPS)
-	fmt.Printf("SGEMM GFLOP/s %.1f (%s GEMM alone on the same shapes, same run)\n", r.GemmGFLOPS, r.Backend)
-	fmt.Printf("ratio        %.2f\n", r.Ratio)
-	if r.BLASCore != "" {
-		fmt.Printf("OpenBLAS     %s kernels\n", r.BLASCore)
-	}
+	fmt.Println("SGEMM GFLOP/s: the same backend's GEMM alone on the step's shapes and counts, in the same run; ratio = GFLOP/s ÷ SGEMM GFLOP/s")
 	return nil
+}
+
+// takeIntList removes --name / -name with a comma-separated list of positive
+// integers from args (so that a config flag of the same name can take a
+// list here) and returns the values, or nil when the flag is absent.
+func takeIntList(args []string, name string) ([]int, []string, error) {
+	var vals []int
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		flagName, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || flagName != name {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return nil, nil, fmt.Errorf("flag needs an argument: --%s", name)
+			}
+			i++
+			val = args[i]
+		}
+		vals = nil // the last occurrence wins, as with other flags
+		for _, f := range strings.Split(val, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				return nil, nil, fmt.Errorf("--%s %q: want positive integers separated by commas", name, val)
+			}
+			vals = append(vals, n)
+		}
+	}
+	return vals, rest, nil
 }

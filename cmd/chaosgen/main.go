@@ -43,7 +43,16 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "\nRun `chaosgen <command> -h` for a command's flags.")
 }
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() {
+	if len(os.Args) > 1 && os.Args[1] != "data" {
+		openblas.Choose() // before any BLAS work: the fastest kernels, unless OPENBLAS_CORETYPE is set
+	}
+	os.Exit(run(os.Args[1:]))
+}
+
+// logsKernel lists the commands whose log names the OpenBLAS kernels in use
+// (bench reports them in its result).
+var logsKernel = map[string]bool{"train": true, "rbm": true, "sweep": true}
 
 // Exit codes of run.
 const (
@@ -68,8 +77,8 @@ func run(args []string) int {
 		usage()
 		return exitUsage
 	}
-	if hint := openblas.Hint(); hint != "" && args[0] != "data" {
-		fmt.Fprintln(os.Stderr, "chaosgen: note:", hint)
+	if logsKernel[args[0]] {
+		fmt.Fprintln(os.Stderr, "chaosgen: OpenBLAS", openblas.Current())
 	}
 	if err := cmd.run(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -1,39 +1,68 @@
 package openblas
 
-// char* openblas_get_corename(void);
+/*
+#include <stdlib.h>
+
+char *openblas_get_corename(void);
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+
+// OpenBLAS built with DYNAMIC_ARCH (Debian's and Ubuntu's packages) picks its
+// kernel family in gotoblas_dynamic_init, from OPENBLAS_CORETYPE or the CPU
+// id, and gotoblas_dynamic_quit forgets the choice. The symbols are weak, so
+// that a build without them still links; switching is then unavailable.
+void gotoblas_dynamic_init(void) __attribute__((weak));
+void gotoblas_dynamic_quit(void) __attribute__((weak));
+
+// cg_switch_core makes OpenBLAS choose its kernels again as if
+// OPENBLAS_CORETYPE were name, and leaves the C environment as it was.
+// It must not run while a BLAS call is in progress.
+static int cg_switch_core(const char *name) {
+	if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit) {
+		return -1;
+	}
+	char *old = getenv("OPENBLAS_CORETYPE");
+	setenv("OPENBLAS_CORETYPE", name, 1);
+	gotoblas_dynamic_quit();
+	gotoblas_dynamic_init();
+	if (old == NULL) {
+		unsetenv("OPENBLAS_CORETYPE");
+	}
+	return 0;
+}
+*/
 import "C"
 
 import (
-	"os"
-	"strings"
-
-	"golang.org/x/sys/cpu"
+	"unsafe"
 )
 
-// CoreName is the CPU kernel family OpenBLAS chose at start-up, e.g.
-// "Haswell", "SkylakeX", or "Prescott" (its generic fallback).
+// cGetenv reads the C environment, which OpenBLAS reads (Go keeps its own copy).
+func cGetenv(name string) (string, bool) {
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	v := C.getenv(cs)
+	if v == nil {
+		return "", false
+	}
+	return C.GoString(v), true
+}
+
+// CoreName is the CPU kernel family OpenBLAS uses now, e.g. "Haswell",
+// "SkylakeX", "Cooperlake", or "Prescott" (its generic fallback).
 func CoreName() string { return C.GoString(C.openblas_get_corename()) }
 
-// Hint returns advice when OpenBLAS fell back to a generic kernel on a CPU
-// that has AVX2 or AVX-512: OpenBLAS reads OPENBLAS_CORETYPE once, at
-// start-up, so only the environment of a new process can change it. It
-// returns "" when OPENBLAS_CORETYPE is set or the choice looks right.
-func Hint() string {
-	if os.Getenv("OPENBLAS_CORETYPE") != "" {
-		return ""
-	}
-	core := strings.ToLower(CoreName())
-	generic := core == "prescott" || core == "core2" || core == "nehalem" || core == "katmai" || core == "unknown"
-	want := ""
-	switch {
-	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL:
-		want = "SkylakeX"
-	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
-		want = "Haswell"
-	}
-	if !generic || want == "" {
-		return ""
-	}
-	return "OpenBLAS did not recognise this CPU and uses its generic " + CoreName() +
-		" kernel; this CPU supports " + want + " kernels, which are several times faster: export OPENBLAS_CORETYPE=" + want
+// Threads returns the number of threads OpenBLAS uses for one call.
+func Threads() int { return int(C.openblas_get_num_threads()) }
+
+// SetThreads sets the number of threads OpenBLAS uses for one call.
+func SetThreads(n int) { C.openblas_set_num_threads(C.int(n)) }
+
+// switchCore makes OpenBLAS use the kernel family name ("SkylakeX",
+// "Haswell", …). It reports false when this OpenBLAS cannot switch (a build
+// without DYNAMIC_ARCH). It must not run concurrently with BLAS calls.
+func switchCore(name string) bool {
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	return C.cg_switch_core(cs) == 0
 }

@@ -38,5 +38,5 @@ func TestCoreName(t *testing.T) {
 	if CoreName() == "" {
 		t.Fatal("empty OpenBLAS core name")
 	}
-	t.Logf("OpenBLAS core %q; hint %q", CoreName(), Hint())
+	t.Logf("OpenBLAS core %q", CoreName())
 }
