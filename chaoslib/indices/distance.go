@@ -64,8 +64,8 @@ type nnSearch[T float] struct {
 	minD [2][]float64 // per category, per query row: smallest d², +Inf if none
 	arg  [2][]int     // its index in r, −1 if none
 
-	g              []T // block buffer
-	rowCat, colCat []uint8   // categories of the rows of a block pair
+	g              []T     // block buffer
+	rowCat, colCat []uint8 // categories of the rows of a block pair
 	colMin         [2][]float64
 	colArg         [2][]int
 }

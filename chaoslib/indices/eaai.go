@@ -39,7 +39,6 @@ type AA struct {
 // 2δ(x) of the float64 gap, δ(x) = gemmTol32(x) + tol(x)/2, so its sign
 // decides the point unless |gap| < 2δ(x). Only those near-tie points (a few
 // per cent) are searched again in float64, against all 2n − 1 points.
-//
 func EAAI(data, gen blas32.General) (AA, error) {
 	aa, _, err := eaai(data, gen)
 	return aa, err
