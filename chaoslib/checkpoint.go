@@ -167,11 +167,6 @@ func (ck *Checkpoint) Save(path string) error {
 	return WriteFileAtomic(path, raw)
 }
 
-// WriteFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so that path never holds a partial file; a path that
-// exists and is not a regular file (a device, a link) is refused.
-func WriteFileAtomic(path string, data []byte) error { return safefile.WriteAtomic(path, data) }
-
 // LoadCheckpoint reads and verifies a checkpoint: format, version, shapes and
 // the SHA-256 of every array. path must be a regular file no larger than the
 // memory available. Errors name the file and the problem.
