@@ -23,6 +23,11 @@
 //
 //	!*R="${CHAOSGEN_ROOT:-$(cd "$GONB_DIR" && dirname "$(go env GOMOD)")}"; grep -qs '^module github.com/chaosgen/chaosgen$' "$R/go.mod" || { echo "chaosgen module not found from $GONB_DIR: set CHAOSGEN_ROOT" >&2; exit 1; }; go mod edit -require=github.com/chaosgen/chaosgen@v0.0.0-00010101000000-000000000000 -replace=github.com/chaosgen/chaosgen="$R"
 //
+// The next cell imports what the notebook uses and declares its settings,
+// var nb = nbui.NewNotebook(); the helpers every notebook shares are
+// Notebook's methods and the functions of notebook.go and source.go, so
+// that no notebook repeats another's code.
+//
 // A cell that must show an image carries the comment "// expect: image";
 // scripts/run-notebooks.sh fails the notebook when it shows none.
 // scripts/testdata/smoke.ipynb is a small working example.

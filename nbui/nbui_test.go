@@ -1,11 +1,16 @@
 package nbui
 
 import (
+	"fmt"
 	"image"
+	"math"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )
@@ -54,5 +59,35 @@ func TestProgressHTML(t *testing.T) {
 	}
 	if h := progressHTML("x", 0, 0, 0, "", false); !strings.Contains(h, "ETA –") {
 		t.Errorf("zero total: %s", h)
+	}
+}
+
+// TestAboutModels: the markdown carries the numbers of the configurations in
+// the code, and says which one is in use.
+func TestAboutModels(t *testing.T) {
+	quick := runs.QuickConfig(runs.Case{Arch: chaoslib.Restricted, Dataset: "mnist"})
+	nb := Notebook{Quick: true}
+	md := nb.AboutModels()
+	for _, want := range []string{fmt.Sprintf("%d steps", quick.Steps), fmt.Sprintf("B = %d", quick.Batch),
+		fmt.Sprintf("η = %g", quick.LR), "runs with the quick configuration", "[500 500] (deep)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("AboutModels lacks %q:\n%s", want, md)
+		}
+	}
+	nb.Quick = false
+	if !strings.Contains(nb.AboutModels(), "runs with the paper configuration") {
+		t.Error("paper mode not said")
+	}
+}
+
+func TestIndexCells(t *testing.T) {
+	er := 0.25
+	got := IndexCells(indices.Report{E2: 1, Es: 123456, ER: &er, EAAI: math.NaN()})
+	want := []string{"1", "1.235e+05", "0.25", "–"}
+	if strings.Join(got, " ") != strings.Join(want, " ") || len(IndexColumns) != len(got) {
+		t.Errorf("IndexCells = %q, want %q", got, want)
+	}
+	if c := IndexCells(indices.Report{}); c[2] != "–" {
+		t.Errorf("no ER: %q, want –", c[2])
 	}
 }

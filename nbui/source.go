@@ -101,10 +101,16 @@ func (s Source) Config(c runs.Case) chaoslib.Config {
 func EvalEvery(cfg chaoslib.Config) int { return max(1, cfg.Steps/15) }
 
 func (s Source) evalN() int {
-	switch {
-	case s.EvalN > 0:
+	if s.EvalN > 0 {
 		return s.EvalN
-	case s.Quick:
+	}
+	return evalN(s.Quick)
+}
+
+// evalN is the number of test images (and samples) per index evaluation of
+// the notebooks: 300 in quick mode, else 1000.
+func evalN(quick bool) int {
+	if quick {
 		return 300
 	}
 	return 1000
