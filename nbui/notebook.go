@@ -13,6 +13,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/device"
+	"github.com/chaosgen/chaosgen/internal/openblas"
 )
 
 // This file holds what every notebook shares: its settings, where its
@@ -31,8 +32,10 @@ type Notebook struct {
 }
 
 // NewNotebook returns the default settings: Quick from CHAOSGEN_QUICK, no
-// retraining, the CPU.
+// retraining, the CPU. Like the CLI, it makes OpenBLAS use the fastest
+// kernels for this CPU unless OPENBLAS_CORETYPE is set (openblas.Choose).
 func NewNotebook() Notebook {
+	openblas.Choose()
 	return Notebook{Quick: os.Getenv("CHAOSGEN_QUICK") == "1", Device: "cpu"}
 }
 
