@@ -25,6 +25,8 @@ const (
 	MaxEulerSteps = 1_000_000
 	// MaxSteps is the most training steps (updates) of one run.
 	MaxSteps = 1_000_000_000
+	// MaxSweepRuns is the most runs of one sweep (grid points, or --random).
+	MaxSweepRuns = 10_000
 )
 
 // stepTol is how far t/dt may lie from a whole number and still count as one.

@@ -99,6 +99,23 @@ func (s SweepSpec) Check() error {
 	return nil
 }
 
+// runs returns the number of points the spec trains: the grid size, or
+// Random when smaller; counts past 2³⁰ read as 2³⁰.
+func (s SweepSpec) runs() int {
+	size := 1
+	for _, a := range s.Axes {
+		size *= len(a.Values)
+		if size > 1<<30 {
+			size = 1 << 30
+			break
+		}
+	}
+	if s.Random > 0 {
+		return min(s.Random, size)
+	}
+	return size
+}
+
 // ParseGrid parses axes written as "g=1.5,2,3;lr=0.05,0.02": fields named
 // by their CLI flag (an optional leading "--" is accepted), separated by
 // ';', each with comma-separated values. Errors quote the bad part.
@@ -144,11 +161,15 @@ type Skipped struct {
 }
 
 // Points returns the sweep's configs (RandomPoints(spec, spec.Random) when
-// Random > 0, else Grid) and the points that failed Config.Validate, or an
-// error from spec.Check.
+// Random > 0, else Grid) and the points that failed Config.Validate or
+// Config.CheckTrainMemory, or an error from spec.Check or for more than
+// chaoslib.MaxSweepRuns runs (refused before any point is built).
 func Points(spec SweepSpec) ([]chaoslib.Config, []Skipped, error) {
 	if err := spec.Check(); err != nil {
 		return nil, nil, err
+	}
+	if n := spec.runs(); n > chaoslib.MaxSweepRuns {
+		return nil, nil, fmt.Errorf("%d runs (the grid's points, or --random); at most %d", n, chaoslib.MaxSweepRuns)
 	}
 	var all []chaoslib.Config
 	if spec.Random > 0 {
@@ -160,6 +181,8 @@ func Points(spec SweepSpec) ([]chaoslib.Config, []Skipped, error) {
 	var bad []Skipped
 	for _, c := range all {
 		if err := c.Validate(); err != nil {
+			bad = append(bad, Skipped{c, err})
+		} else if err := c.CheckTrainMemory(); err != nil {
 			bad = append(bad, Skipped{c, err})
 		} else {
 			ok = append(ok, c)
@@ -230,14 +253,8 @@ func gridPoints(s SweepSpec) []chaoslib.Config {
 const randomStream = 0x7377656570 // "sweep"
 
 func randomPoints(s SweepSpec, k int) []chaoslib.Config {
-	size := 1
-	for _, a := range s.Axes {
-		size *= len(a.Values)
-		if size > 1<<30 {
-			break
-		}
-	}
-	k = min(k, size)
+	s.Random = k
+	k = s.runs()
 	rng := rand.New(rand.NewPCG(s.Seed, randomStream))
 	seen := map[string]bool{}
 	var out []chaoslib.Config

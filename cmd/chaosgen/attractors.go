@@ -65,6 +65,9 @@ func runAttractors(args []string) error {
 	if !setFlag(fs, "t") {
 		*t = 100 * m.Cfg.T
 	}
+	if err := checkTime("t", *t, m.Cfg); err != nil {
+		return err
+	}
 	fmt.Fprintf(os.Stderr, "running %d chains to t = %g …\n", *n, *t)
 	c, err := chaos.TakeCensus(m, d.Classifier, chaos.CensusOptions{Starts: *n, Time: *t, Distance: *dist, Seed: *seed})
 	if err != nil {

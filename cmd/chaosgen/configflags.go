@@ -88,7 +88,8 @@ func (c *configFlags) apply(cfg *chaoslib.Config, fields []chaoslib.ConfigField)
 }
 
 // config builds the Config of a new run: the preset for --model, then the
-// flags that were given, then validation. Errors name the flag.
+// flags that were given, then validation and the memory estimate of
+// training. Errors name the flag.
 func (c *configFlags) config() (chaoslib.Config, error) {
 	preset, ok := presets[c.preset]
 	if !ok {
@@ -101,6 +102,9 @@ func (c *configFlags) config() (chaoslib.Config, error) {
 	cfg := preset(arch)
 	c.apply(&cfg, c.given())
 	if err := cfg.Validate(); err != nil {
+		return cfg, flagError(err)
+	}
+	if err := cfg.CheckTrainMemory(); err != nil {
 		return cfg, flagError(err)
 	}
 	return cfg, nil

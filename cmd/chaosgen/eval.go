@@ -24,7 +24,7 @@ func runEval(args []string) error {
 	ckPath := fs.String("checkpoint", "", "checkpoint to sample from")
 	samples := fs.String("samples", "", "samples to score: .npy, float32, n×784, s-space [−1,1]")
 	dataset := fs.String("dataset", "", "data set of the test images (default: the checkpoint's)")
-	t := fs.Float64("t", 0, "sampling time (default: the model's T)")
+	t := fs.Float64("t", 0, "sampling time, a whole number of Euler steps dt (default: the model's T; 0 is the random start)")
 	n := fs.Int("n", 1000, "number of test images (the first n of the test split, class-balanced)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	seed := fs.Uint64("seed", 1, "seed of the free runs")
@@ -38,11 +38,8 @@ func runEval(args []string) error {
 	if (*ckPath == "") == (*samples == "") {
 		return errors.New("give exactly one of --checkpoint FILE or --samples FILE.npy")
 	}
-	if *n <= 0 {
-		return fmt.Errorf("--n %d: must be > 0", *n)
-	}
-	if *t < 0 || math.IsNaN(*t) || math.IsInf(*t, 0) {
-		return fmt.Errorf("--t %g: must be finite and ≥ 0", *t)
+	if err := checkRows("n", *n); err != nil {
+		return err
 	}
 	var rep indices.Report
 	if *samples != "" {
@@ -85,6 +82,13 @@ func runEval(args []string) error {
 		if err := checkDataset(*dataset); err != nil {
 			return err
 		}
+		ts, err := runTimes(setFlag(fs, "t"), *t, "", ck.Config)
+		if err != nil {
+			return err
+		}
+		if err := checkMemory("n", *n, ck.Config.SampleBytes(*n, 2)); err != nil { // the free runs and the reconstructions
+			return err
+		}
 		be, err := device.Open(*dev)
 		if err != nil {
 			return fmt.Errorf("--device: %v", err)
@@ -94,9 +98,6 @@ func runEval(args []string) error {
 		if err != nil {
 			return err
 		}
-		if !setFlag(fs, "t") {
-			*t = m.Cfg.T
-		}
 		d, err := runs.LoadData(*dataset)
 		if err != nil {
 			return err
@@ -104,7 +105,7 @@ func runEval(args []string) error {
 		if *n > d.Test.Len() {
 			return fmt.Errorf("--n %d: the %s test split has %d images", *n, *dataset, d.Test.Len())
 		}
-		rs, err := chaoslib.Evaluate(m, d.Test.X, *n, []float64{*t}, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: *seed})
+		rs, err := chaoslib.Evaluate(m, d.Test.X, *n, ts, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: *seed})
 		if err != nil {
 			return err
 		}

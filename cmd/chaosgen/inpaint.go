@@ -74,6 +74,9 @@ func runInpaint(args []string) error {
 	if !setFlag(fs, "t") {
 		*t = m.Cfg.T
 	}
+	if err := checkTime("t", *t, m.Cfg); err != nil {
+		return err
+	}
 	test := d.Test.Head(*n)
 	mean := inpaint.ColumnMeans(d.Train.X)
 	fmt.Fprintf(os.Stderr, "completing %d images (%s) to t = %g …\n", *n, *maskSpec, *t)

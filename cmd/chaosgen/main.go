@@ -59,6 +59,9 @@ const (
 	exitOK    = 0 // done, or help shown
 	exitError = 1 // the command failed (bad flag, missing file, …): one "chaosgen CMD: …" line
 	exitUsage = 2 // no command, or an unknown one: the usage is shown
+	// exitInterrupted (128 + SIGINT, as shells report) follows SIGINT or
+	// SIGTERM once the command has saved its state (errInterrupted).
+	exitInterrupted = 130
 )
 
 // run dispatches args (without the program name) to a subcommand and
@@ -83,6 +86,9 @@ func run(args []string) int {
 	if err := cmd.run(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
+		}
+		if errors.Is(err, errInterrupted) {
+			return exitInterrupted
 		}
 		fmt.Fprintf(os.Stderr, "chaosgen %s: %v\n", args[0], err)
 		return exitError

@@ -6,10 +6,11 @@ import (
 	"os"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/device"
 )
 
 func init() {
-	register("pack", "write a compact checkpoint (fixed couplings redrawn from the seed on load)", runPack)
+	register("pack", "write a compact checkpoint (fixed couplings redrawn from the seed on load, checked before writing)", runPack)
 }
 
 func runPack(args []string) error {
@@ -25,11 +26,17 @@ func runPack(args []string) error {
 	if *in == "" || *out == "" {
 		return errors.New("--checkpoint IN and --out OUT are required")
 	}
+	if err := checkOutputs([]string{*in}, output{"out", *out}); err != nil {
+		return err
+	}
 	ck, err := chaoslib.LoadCheckpoint(*in)
 	if err != nil {
 		return fmt.Errorf("--checkpoint: %v", err)
 	}
 	ck.Compact()
+	if err := verifyRedraw(ck); err != nil {
+		return fmt.Errorf("--checkpoint %s: %v; not packed", *in, err)
+	}
 	if err := ck.Save(*out); err != nil {
 		return fmt.Errorf("--out: %v", err)
 	}
@@ -37,5 +44,23 @@ func runPack(args []string) error {
 	b, _ := os.Stat(*out)
 	fmt.Fprintf(os.Stderr, "wrote %s: %.1f MB (from %.1f MB); %d fixed couplings are redrawn from seed %d on load\n",
 		*out, float64(b.Size())/1e6, float64(a.Size())/1e6, len(ck.Regenerated), ck.Config.Seed)
+	return nil
+}
+
+// verifyRedraw rebuilds the compacted ck on the CPU, which redraws its
+// fixed couplings from the seed and checks them against the SHA-256 of the
+// stored ones: a checkpoint whose couplings are not its seed's would not
+// load once packed.
+func verifyRedraw(ck *chaoslib.Checkpoint) error {
+	be, err := device.Open("cpu")
+	if err != nil {
+		return err
+	}
+	defer be.Close()
+	m, err := ck.Model(be)
+	if err != nil {
+		return err
+	}
+	m.Free()
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -29,7 +28,7 @@ func runSample(args []string) error {
 	fs := newFlags("sample", "--checkpoint FILE --n N [--t T | --times 1,2,4] --out samples.npy [--png grid.png]")
 	ckPath := fs.String("checkpoint", "", "checkpoint file (.npz) (required)")
 	n := fs.Int("n", 100, "number of samples (free chains)")
-	t := fs.Float64("t", 0, "sampling time (default: the model's T)")
+	t := fs.Float64("t", 0, "sampling time, a whole number of Euler steps dt (default: the model's T; 0 is the random start)")
 	times := fs.String("times", "", "snapshot times, comma-separated, e.g. 1,2,4,8,40,400 (writes one .npy per time)")
 	out := fs.String("out", "samples.npy", "output .npy (n×784 float32, s-space); with --times, NAME_t<time>.npy")
 	png := fs.String("png", "", "also write an image grid (with --times: rows = chains, columns = times)")
@@ -44,19 +43,51 @@ func runSample(args []string) error {
 	if *ckPath == "" {
 		return errors.New("--checkpoint FILE is required")
 	}
-	if *n <= 0 {
-		return fmt.Errorf("--n %d: must be > 0", *n)
+	if err := checkRows("n", *n); err != nil {
+		return err
 	}
-	if *t < 0 || math.IsNaN(*t) || math.IsInf(*t, 0) {
-		return fmt.Errorf("--t %g: must be finite and ≥ 0", *t)
+	if setFlag(fs, "t") && *times != "" {
+		return errors.New("give --t or --times, not both")
 	}
-	ts, err := parseTimes(*times)
-	if err != nil {
+	var listed []float64 // the --times values, to name the outputs before loading
+	if *times != "" {
+		var err error
+		if listed, err = parseTimes(*times); err != nil {
+			return err
+		}
+	}
+	outPath := func(t float64) string {
+		if *times == "" {
+			return *out
+		}
+		return strings.TrimSuffix(*out, ".npy") + "_t" + strconv.FormatFloat(t, 'g', -1, 64) + ".npy"
+	}
+	outs := []output{{"out", outPath(0)}}
+	if len(listed) > 0 {
+		outs = outs[:0]
+		for _, t := range uniqueTimes(listed) {
+			outs = append(outs, output{"out", outPath(t)})
+		}
+	}
+	if *png != "" {
+		outs = append(outs, output{"png", *png})
+	}
+	if err := checkOutputs([]string{*ckPath}, outs...); err != nil {
 		return err
 	}
 	ck, err := chaoslib.LoadCheckpoint(*ckPath)
 	if err != nil {
 		return fmt.Errorf("--checkpoint: %v", err)
+	}
+	if *png != "" && ck.Config.N != data.Pixels {
+		return fmt.Errorf("--png: the model has N = %d visible units, not the %d×%d pixels of an image", ck.Config.N, data.Side, data.Side)
+	}
+	ts, err := runTimes(setFlag(fs, "t"), *t, *times, ck.Config)
+	if err != nil {
+		return err
+	}
+	if err := checkMemory("n", *n, ck.Config.SampleBytes(*n, len(ts))); err != nil {
+		return err
 	}
 	be, err := device.Open(*dev)
 	if err != nil {
@@ -67,18 +98,14 @@ func runSample(args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(ts) == 0 {
-		if *t == 0 {
-			*t = m.Cfg.T
-		}
-		ts = []float64{*t}
-	}
 	snaps := m.Snapshots(*n, ts, rand.New(rand.NewPCG(*seed, streamSample)))
 	for i, x := range snaps {
-		path := *out
-		if *times != "" {
-			path = strings.TrimSuffix(*out, ".npy") + "_t" + strconv.FormatFloat(ts[i], 'g', -1, 64) + ".npy"
+		if err := m.CheckFinite(x, ts[i]); err != nil {
+			return err
 		}
+	}
+	for i, x := range snaps {
+		path := outPath(ts[i])
 		if err := indices.WriteSamples(path, x); err != nil {
 			return err
 		}
@@ -93,22 +120,6 @@ func runSample(args []string) error {
 	return nil
 }
 
-// parseTimes parses "1,2,4" into times (empty string: none).
-func parseTimes(s string) ([]float64, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var out []float64
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-			return nil, fmt.Errorf("--times %q: %q is not a time ≥ 0", s, f)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
 // savePNGGrid writes one sample grid, or with snapshots a chains × times grid.
 func savePNGGrid(path string, snaps []blas32.General, ts []float64, T float64, snapshots bool) error {
 	if !snapshots {
@@ -120,4 +131,17 @@ func savePNGGrid(path string, snaps []blas32.General, ts []float64, T float64, s
 		grid[i] = chaoslib.Rows(s)[:k]
 	}
 	return plots.SavePNG(path, plots.Fig3aSnapshots(grid, ts, T))
+}
+
+// uniqueTimes returns ts without repeats, in order.
+func uniqueTimes(ts []float64) []float64 {
+	var out []float64
+	seen := map[float64]bool{}
+	for _, t := range ts {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }

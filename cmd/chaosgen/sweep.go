@@ -128,7 +128,7 @@ func runSweep(args []string) error {
 	})
 	if errors.Is(err, runs.ErrInterrupted) {
 		fmt.Fprintf(os.Stderr, "\ninterrupted after %d of %d runs; run the same command again to continue\n", len(rows), len(configs))
-		return nil
+		return errInterrupted
 	}
 	if err != nil {
 		return err

@@ -86,7 +86,7 @@ func runTraining(cmd, timeName string, args []string, be backend.Backend, d *run
 	if errors.Is(err, runs.ErrInterrupted) {
 		fmt.Fprintf(os.Stderr, "\ninterrupted at step %d; saved %s\nresume with: chaosgen %s --out %s --resume\n",
 			res.Steps, res.Checkpoint, cmd, o.Dir)
-		return nil
+		return errInterrupted
 	}
 	if err != nil {
 		if res.Checkpoint != "" {

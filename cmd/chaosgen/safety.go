@@ -1,0 +1,111 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/internal/safefile"
+)
+
+// errInterrupted is returned by a command stopped by SIGINT or SIGTERM
+// after it saved its state and said how to continue; run exits with
+// exitInterrupted.
+var errInterrupted = errors.New("interrupted")
+
+// output is an output file and the flag that names it.
+type output struct{ flag, path string }
+
+// checkOutputs refuses, before any work starts, an output that cannot be
+// written safely (safefile.CheckOutput: empty, a device, a link, a folder,
+// one of the inputs, a missing folder) or that two outputs share. Errors
+// name the flag.
+func checkOutputs(inputs []string, outs ...output) error {
+	seen := map[string]string{}
+	for _, o := range outs {
+		if err := safefile.CheckOutput(o.path, inputs...); err != nil {
+			return fmt.Errorf("--%s %q: %v", o.flag, o.path, err)
+		}
+		if prev, dup := seen[o.path]; dup {
+			return fmt.Errorf("--%s %q: also the output of --%s", o.flag, o.path, prev)
+		}
+		seen[o.path] = o.flag
+	}
+	return nil
+}
+
+// checkTime checks that t is a time cfg's model can run to: finite, ≥ 0,
+// a whole number of Euler steps of dt, at most chaoslib.MaxEulerSteps steps.
+func checkTime(flag string, t float64, cfg chaoslib.Config) error {
+	if _, err := cfg.StepsAt(t); err != nil {
+		return fmt.Errorf("--%s %g: %v", flag, t, err)
+	}
+	return nil
+}
+
+// runTimes returns the sampling times of --t and --times (given: whether
+// --t was on the command line): --times's list, else --t, else the model's
+// T; the two flags together are refused. Each time is checked (checkTime).
+func runTimes(tGiven bool, t float64, times string, cfg chaoslib.Config) ([]float64, error) {
+	if tGiven && times != "" {
+		return nil, errors.New("give --t or --times, not both")
+	}
+	ts := []float64{cfg.T}
+	if tGiven {
+		ts = []float64{t}
+	}
+	if times != "" {
+		var err error
+		if ts, err = parseTimes(times); err != nil {
+			return nil, err
+		}
+	}
+	flag := "t"
+	if times != "" {
+		flag = "times"
+	}
+	for _, t := range ts {
+		if err := checkTime(flag, t, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return ts, nil
+}
+
+// parseTimes parses "1,2,4" into at most chaoslib.MaxTimes times ≥ 0.
+func parseTimes(s string) ([]float64, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) > chaoslib.MaxTimes {
+		return nil, fmt.Errorf("--times: %d times, at most %d", len(parts), chaoslib.MaxTimes)
+	}
+	var out []float64
+	for _, f := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, fmt.Errorf("--times %q: %q is not a time ≥ 0", s, f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// checkRows checks a count of chains or samples given by a flag.
+func checkRows(flag string, n int) error {
+	if n <= 0 || n > chaoslib.MaxRows {
+		return fmt.Errorf("--%s %d: must be in 1…%d", flag, n, chaoslib.MaxRows)
+	}
+	return nil
+}
+
+// checkMemory is chaoslib.CheckMemory for an estimate that a flag drives,
+// in the flag's words.
+func checkMemory(flag string, value any, need int64) error {
+	var fe *chaoslib.FieldError
+	if err := chaoslib.CheckMemory(flag, value, need); errors.As(err, &fe) {
+		return fmt.Errorf("--%s %v: %s", flag, value, fe.Rule)
+	}
+	return nil
+}
