@@ -2,6 +2,7 @@ package runs
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -31,7 +32,8 @@ func RBMSamples(r *rbm.RBM, n int, seed uint64) blas32.General {
 // rbmLearner is an RBM under training.
 type rbmLearner struct {
 	r     *rbm.RBM
-	steps int // total, from the config TrainRBM was given
+	dir   string // the run folder
+	steps int    // total, from the config TrainRBM was given
 	train blas32.General
 }
 
@@ -45,7 +47,7 @@ func TrainRBM(cfg rbm.Config, o RunOptions) (RunResult, error) {
 	if o.Train == nil || o.Test == nil {
 		return RunResult{}, errors.New("runs: TrainRBM needs Train and Test")
 	}
-	l := &rbmLearner{steps: cfg.Steps, train: o.Train.X}
+	l := &rbmLearner{dir: o.Dir, steps: cfg.Steps, train: o.Train.X}
 	if !o.Resume {
 		var err error
 		if l.r, err = rbm.New(cfg); err != nil {
@@ -80,6 +82,21 @@ func (l *rbmLearner) Load(path string) (map[string]any, error) {
 	r, extra, err := rbm.LoadWith(path)
 	if err != nil {
 		return nil, err
+	}
+	rec, err := ReadRBMRecord(l.dir)
+	if err != nil {
+		return nil, fmt.Errorf("--resume: %w", err)
+	}
+	a, b := rec.Config, r.Cfg
+	a.Steps, b.Steps = 0, 0
+	if a.InitBias == "" { // "" is "zero"
+		a.InitBias = "zero"
+	}
+	if b.InitBias == "" {
+		b.InitBias = "zero"
+	}
+	if a != b {
+		return nil, foreignCheckpoint(l.dir, path)
 	}
 	r.Cfg.Steps = l.steps
 	l.r = r

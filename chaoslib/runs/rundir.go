@@ -69,11 +69,17 @@ func CheckResume(run, ckPath string, ck *chaoslib.Checkpoint, steps int) error {
 	a, b := rec.Config, ck.Config
 	a.Steps, b.Steps = 0, 0
 	if !sameConfig(a, b) {
-		return fmt.Errorf("--resume: %s was written with another config than %s (training steps aside); it is not this run's checkpoint",
-			ckPath, filepath.Join(run, "config.json"))
+		return foreignCheckpoint(run, ckPath)
 	}
 	if steps < ck.Step {
 		return fmt.Errorf("--resume: --steps %d is below the %d steps already done (%s); give --steps ≥ %d", steps, ck.Step, ckPath, ck.Step)
 	}
 	return nil
+}
+
+// foreignCheckpoint is the error for a checkpoint in run whose config is
+// not the run's.
+func foreignCheckpoint(run, ckPath string) error {
+	return fmt.Errorf("--resume: %s was written with another config than %s (training steps aside); it is not this run's checkpoint",
+		ckPath, filepath.Join(run, "config.json"))
 }

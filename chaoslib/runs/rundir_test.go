@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
@@ -109,5 +110,36 @@ func TestResumeRules(t *testing.T) {
 	}
 	if rec, _ := ReadRunRecord(dir); rec.Config.Steps != 8 {
 		t.Errorf("config.json steps %d after resuming to 8", rec.Config.Steps)
+	}
+}
+
+// TestRBMResumeRules: the RBM's resume refuses a checkpoint of another
+// config and a total below the steps done, as the chaotic models' does.
+func TestRBMResumeRules(t *testing.T) {
+	cfg := rbm.Config{N: 16, M: 6, K: 3, LR: 0.05, Batch: 8, Chains: 8, Steps: 4, InitStd: 0.01, Seed: 3}
+	opts := func(dir string, resume bool) RunOptions {
+		return RunOptions{Dir: dir, Resume: resume, Train: toySet(40, 16, 1), Test: toySet(20, 16, 2), EvalN: 10}
+	}
+	dir, other := t.TempDir(), t.TempDir()
+	if _, err := TrainRBM(cfg, opts(dir, false)); err != nil {
+		t.Fatal(err)
+	}
+	low := cfg
+	low.Steps = 2
+	if _, err := TrainRBM(low, opts(dir, true)); err == nil || !strings.Contains(err.Error(), "below the 4 steps") {
+		t.Errorf("resume to 2 of 4: %v", err)
+	}
+	foreign := cfg
+	foreign.Seed, foreign.Steps = 4, 6
+	res, err := TrainRBM(foreign, opts(other, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(res.Checkpoint)
+	os.WriteFile(CheckpointPath(dir, 6), b, 0o644)
+	more := cfg
+	more.Steps = 8
+	if _, err := TrainRBM(more, opts(dir, true)); err == nil || !strings.Contains(err.Error(), "another config") {
+		t.Errorf("foreign RBM checkpoint: %v", err)
 	}
 }

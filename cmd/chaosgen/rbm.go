@@ -100,6 +100,9 @@ func runRBM(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := precheckRun(j.out, runs.KindRBM); err != nil {
+		return err
+	}
 	be, d, err := openDeviceAndData("cpu", j.cfg.Dataset)
 	if err != nil {
 		return err

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
@@ -107,5 +109,21 @@ func checkMemory(flag string, value any, need int64) error {
 	if err := chaoslib.CheckMemory(flag, value, need); errors.As(err, &fe) {
 		return fmt.Errorf("--%s %v: %s", flag, value, fe.Rule)
 	}
+	return nil
+}
+
+// warn prints a note that does not stop the command (e.g. a stale lock
+// taken over).
+func warn(msg string) { fmt.Fprintln(os.Stderr, "chaosgen: note:", msg) }
+
+// precheckRun claims and releases the run folder dir for kind, so that a
+// foreign or busy folder is refused before the data are loaded; the run
+// loop claims it again for the run.
+func precheckRun(dir, kind string) error {
+	claim, err := runs.ClaimRun(dir, kind, warn)
+	if err != nil {
+		return fmt.Errorf("--out: %v", err)
+	}
+	claim.Release()
 	return nil
 }

@@ -84,9 +84,11 @@ func runSweep(args []string) error {
 		return nil
 	}
 
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
+	claim, err := runs.ClaimRun(*out, runs.KindSweep, warn)
+	if err != nil {
+		return fmt.Errorf("--out: %v", err)
 	}
+	defer claim.Release()
 	rec := map[string]any{"command": "chaosgen " + strings.Join(append([]string{"sweep"}, args...), " "),
 		"base": base, "axes": axes, "random": *random, "sweep_seed": *sweepSeed, "eval_n": *evalN, "runs": len(configs)}
 	js, _ := json.MarshalIndent(rec, "", "  ")

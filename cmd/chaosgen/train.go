@@ -61,6 +61,9 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := precheckRun(j.out, runs.KindTrain); err != nil {
+		return err
+	}
 	be, d, err := openDeviceAndData(j.device, j.cfg.Dataset)
 	if err != nil {
 		return err
@@ -81,7 +84,7 @@ func runTraining(cmd, timeName string, args []string, be backend.Backend, d *run
 	o.Command = "chaosgen " + strings.Join(append([]string{cmd}, args...), " ")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	o.Context, o.Progress = ctx, newProgress(os.Stderr).update
+	o.Context, o.Progress, o.Warn = ctx, newProgress(os.Stderr).update, warn
 	res, err := train(o)
 	if errors.Is(err, runs.ErrInterrupted) {
 		fmt.Fprintf(os.Stderr, "\ninterrupted at step %d; saved %s\nresume with: chaosgen %s --out %s --resume\n",
