@@ -87,7 +87,7 @@ func checkKind(dir, kind string, recognise func(string) bool) (marked bool, err 
 	}
 	if got != "" {
 		if got != kind {
-			return false, fmt.Errorf("%s holds a %s run (%s says so), not a %s run; use another folder", dir, got, KindFile, kind)
+			return false, fmt.Errorf("%s holds a run of kind %q (%s says so), not %q; use another folder", dir, got, filepath.Join(dir, KindFile), kind)
 		}
 		return true, nil
 	}
@@ -100,7 +100,7 @@ func checkKind(dir, kind string, recognise func(string) bool) (marked bool, err 
 			if recognise != nil && recognise(dir) {
 				return false, nil
 			}
-			return false, fmt.Errorf("%s is not empty and holds no %s run (it has %s …); use a new or empty folder", dir, kind, e.Name())
+			return false, fmt.Errorf("%s is not empty and holds no run of kind %q (it has %s …); use a new or empty folder", dir, kind, e.Name())
 		}
 	}
 	return false, nil

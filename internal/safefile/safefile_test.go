@@ -135,7 +135,7 @@ func TestClaimRunDir(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(fresh, LockFile)); !os.IsNotExist(err) {
 		t.Fatalf("lock file left after Release")
 	}
-	if _, err := ClaimRunDir(fresh, "rbm", nil, warn); err == nil || !strings.Contains(err.Error(), "holds a train run") {
+	if _, err := ClaimRunDir(fresh, "rbm", nil, warn); err == nil || !strings.Contains(err.Error(), `holds a run of kind "train"`) {
 		t.Fatalf("rbm in a train folder: %v", err)
 	}
 
