@@ -17,7 +17,10 @@ import (
 // Checkpoint format: an .npz file (a zip of .npy arrays, which numpy.load
 // opens) holding one float32 array per matrix (see Model.Params) and a
 // "meta.json" entry with the format name and version, the config, the step,
-// the training RNG state and the SHA-256 of every array's data.
+// the training RNG state and the SHA-256 of every array's data. Training
+// state beyond the parameters, when the learning rule has any, is stored as
+// more arrays: the averages "ema_<matrix>" and the optimizer's
+// "momentum_<matrix>" or "adam_m_<matrix>" and "adam_u_<matrix>".
 const (
 	checkpointFormat  = "chaosgen-checkpoint"
 	checkpointVersion = 1
@@ -27,9 +30,12 @@ const (
 type Checkpoint struct {
 	Config Config
 	Step   int
-	RNG    []byte         // training PCG state (rand.PCG.MarshalBinary)
-	Params []Param        // every stored matrix (all of them unless compacted)
-	Extra  map[string]any // free-form records, e.g. indices measured at save time
+	RNG    []byte  // training PCG state (rand.PCG.MarshalBinary)
+	Params []Param // every stored matrix (all of them unless compacted)
+	// State holds the training state beyond the parameters: averages
+	// (ema_…) and optimizer state (momentum_…, adam_m_…, adam_u_…).
+	State []Param
+	Extra map[string]any // free-form records, e.g. indices measured at save time
 	// Regenerated lists the fixed couplings left out by Compact, with the
 	// SHA-256 of their data, checked when they are redrawn from Config.Seed.
 	Regenerated []npz.ArrayInfo
@@ -53,7 +59,35 @@ func (t *Trainer) Checkpoint() *Checkpoint {
 	if err != nil {
 		panic("chaoslib: PCG state: " + err.Error())
 	}
-	return &Checkpoint{Config: t.M.Cfg, Step: t.Step, RNG: rng, Params: t.M.Params()}
+	ck := &Checkpoint{Config: t.M.Cfg, Step: t.Step, RNG: rng, Params: t.M.Params()}
+	if t.ema != nil {
+		ck.State = append(ck.State, t.ema.params()...)
+	}
+	if t.opt != nil {
+		ck.State = append(ck.State, t.opt.params(t.M.trainedParams())...)
+	}
+	return ck
+}
+
+// statePrefixes name the State arrays of a checkpoint.
+var statePrefixes = []string{emaPrefix, "momentum_", "adam_m_", "adam_u_"}
+
+func isState(name string) bool {
+	for _, p := range statePrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// stateByName indexes ck.State.
+func (ck *Checkpoint) stateByName() map[string]Param {
+	out := map[string]Param{}
+	for _, p := range ck.State {
+		out[p.Name] = p
+	}
+	return out
 }
 
 // Compact leaves the fixed couplings out of ck (about two thirds of a
@@ -72,9 +106,24 @@ func (ck *Checkpoint) Compact() {
 	ck.Params = kept
 }
 
-// Model builds the checkpoint's model on be, with its stored parameters;
-// fixed couplings left out by Compact are redrawn from the seed and checked.
+// Model builds the checkpoint's model on be for sampling: its stored
+// parameters, replaced by their averages (ema_…) when the checkpoint has
+// them; fixed couplings left out by Compact are redrawn from the seed and
+// checked. Resume trains on from the parameters themselves.
 func (ck *Checkpoint) Model(be backend.Backend) (*Model, error) {
+	m, err := ck.rawModel(be)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.useAverages(ck.stateByName()); err != nil {
+		m.Free()
+		return nil, err
+	}
+	return m, nil
+}
+
+// rawModel builds the checkpoint's model with its stored parameters.
+func (ck *Checkpoint) rawModel(be backend.Backend) (*Model, error) {
 	m, err := New(ck.Config, be)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint config: %w", err)
@@ -130,13 +179,24 @@ func LoadModel(path string, be backend.Backend) (*Model, error) {
 // Resume rebuilds the model on be and a trainer on data that continues
 // exactly where the checkpoint's training stopped.
 func (ck *Checkpoint) Resume(be backend.Backend, data blas32.General) (*Trainer, error) {
-	m, err := ck.Model(be)
+	m, err := ck.rawModel(be)
 	if err != nil {
 		return nil, err
 	}
 	t, err := NewTrainer(m, data)
 	if err != nil {
 		return nil, err
+	}
+	state := ck.stateByName()
+	if t.ema != nil {
+		if err := t.ema.load(state); err != nil {
+			return nil, err
+		}
+	}
+	if t.opt != nil {
+		if err := t.opt.load(m.trainedParams(), state); err != nil {
+			return nil, err
+		}
 	}
 	if err := t.pcg.UnmarshalBinary(ck.RNG); err != nil {
 		return nil, fmt.Errorf("chaoslib: checkpoint RNG state: %w", err)
@@ -149,9 +209,9 @@ func (ck *Checkpoint) Resume(be backend.Backend, data blas32.General) (*Trainer,
 // Save writes ck to path atomically: a temporary file in the same folder,
 // synced, then renamed over path.
 func (ck *Checkpoint) Save(path string) error {
-	arrays := make([]npz.Array, len(ck.Params))
-	for i, p := range ck.Params {
-		arrays[i] = npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data}
+	var arrays []npz.Array
+	for _, p := range append(append([]Param(nil), ck.Params...), ck.State...) {
+		arrays = append(arrays, npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data})
 	}
 	meta := checkpointMeta{Format: checkpointFormat, Version: checkpointVersion,
 		Config: ck.Config, Step: ck.Step, RNG: ck.RNG, Arrays: npz.Describe(arrays), Extra: ck.Extra,
@@ -205,8 +265,12 @@ func ParseCheckpoint(raw []byte) (*Checkpoint, error) {
 		if err != nil {
 			return nil, err
 		}
-		ck.Params = append(ck.Params, Param{Name: a.Name, Rows: a.Shape[0], Cols: a.Shape[1],
-			Data: data, Trained: !strings.HasPrefix(a.Name, "J")})
+		p := Param{Name: a.Name, Rows: a.Shape[0], Cols: a.Shape[1], Data: data, Trained: !strings.HasPrefix(a.Name, "J")}
+		if isState(a.Name) {
+			ck.State = append(ck.State, p)
+		} else {
+			ck.Params = append(ck.Params, p)
+		}
 	}
 	return ck, nil
 }

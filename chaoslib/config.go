@@ -72,6 +72,11 @@ type Config struct {
 	DataClip float64 `json:"data_clip"`
 
 	Seed uint64 `json:"seed"` // seeds the fixed couplings and every random draw
+
+	// LearningRule: η schedule, optimizer, parameter averaging, L2, A's
+	// diagonal, the clamped relaxation and the minibatch draw; all zero
+	// values mean the plain rule (learningrule.go).
+	LearningRule
 }
 
 // UnmarshalJSON reads a Config, accepting the key "model" for Arch as
@@ -99,6 +104,7 @@ func PaperMNIST(arch Arch) Config {
 		Arch: arch, Dataset: "mnist", N: 784,
 		G: 1.5, Tau: 1, Dt: 0.2, T: 4, Sigma: 1,
 		LR: 0.05, Batch: 200, Chains: 200, Steps: 10000, Seed: 1,
+		LearningRule: defaultLearningRule(),
 	}
 	switch arch {
 	case Restricted:
@@ -183,5 +189,17 @@ func (c Config) Validate() error {
 		}
 		return bad("T", c.T, err.Error())
 	}
-	return nil
+	return c.LearningRule.validate(c)
+}
+
+// relaxFactor is the fraction k of the way from x(0) to u that a linear unit
+// τ dx/dt = −x + u covers by time t, x(t) = x(0) + k(u − x(0)): exactly
+// k = 1 − e^{−t/τ}, or with ClampRelax "euler" the amount of round(t/dt)
+// Euler steps, k = 1 − (1 − dt/τ)^{t/dt}, which is how far the free run
+// relaxes in the same time.
+func (c Config) relaxFactor(t float64) float32 {
+	if clampRelaxs.is(c.ClampRelax, "euler") {
+		return float32(1 - math.Pow(1-c.Dt/c.Tau, float64(c.EulerSteps(t))))
+	}
+	return float32(1 - math.Exp(-t/c.Tau))
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // TestConfigFieldsCoverConfig: every Config field but N (the data's pixel
-// count) has exactly one ConfigFields row, whose Name is the field's and
+// count), those of the embedded LearningRule included, has exactly one ConfigFields row, whose Name is the field's and
 // whose Ptr points at it; flags are unique.
 func TestConfigFieldsCoverConfig(t *testing.T) {
 	var c Config
@@ -28,9 +28,8 @@ func TestConfigFieldsCoverConfig(t *testing.T) {
 			t.Errorf("row %s: Ptr points at another field", f.Name)
 		}
 	}
-	for i := range v.NumField() {
-		name := v.Type().Field(i).Name
-		if name != "N" && rows[name] != 1 {
+	for _, sf := range reflect.VisibleFields(v.Type()) { // embedded structs' fields too
+		if name := sf.Name; !sf.Anonymous && name != "N" && rows[name] != 1 {
 			t.Errorf("Config.%s has %d ConfigFields rows, want 1", name, rows[name])
 		}
 	}

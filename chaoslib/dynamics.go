@@ -1,7 +1,6 @@
 package chaoslib
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
@@ -140,15 +139,16 @@ func (m *Model) closedForm(first int) bool {
 	return true
 }
 
-// relax sets every layer l ≥ first to the exact solution at time t of
+// relax sets every layer l ≥ first to the solution at time t of
 // τ dx/dt = −x + u with constant u = field + bias:
 //
-//	x(t) = x(0)e^{−t/τ} + (1 − e^{−t/τ}) u,
+//	x(t) = x(0)e^{−t/τ} + (1 − e^{−t/τ}) u
 //
+// (with ClampRelax "euler", the factor of t/dt Euler steps; relaxFactor),
 // then φ = tanh(x). It is valid only when closedForm(first) holds.
 func (m *Model) relax(b *batch, first int, t float64) {
 	m.fields(b, first)
-	k := float32(1 - math.Exp(-t/m.Cfg.Tau))
+	k := m.Cfg.relaxFactor(t)
 	for l := first; l < len(m.Layers); l++ {
 		backend.EulerTanh(m.be, b.x[l], b.phi[l], b.field[l], m.Layers[l].Bias, k)
 	}

@@ -221,6 +221,17 @@ func (m *Model) Params() []Param {
 	return out
 }
 
+// trainedParams returns host copies of the trained matrices (see Params).
+func (m *Model) trainedParams() []Param {
+	var out []Param
+	for _, p := range m.Params() {
+		if p.Trained {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Param returns the host copy of one named matrix (see Params).
 func (m *Model) Param(name string) (Param, error) {
 	for _, p := range m.Params() {

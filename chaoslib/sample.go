@@ -94,9 +94,9 @@ func (m *Model) snapshots(b *batch, times []float64) []blas32.General {
 // hold the hidden layers at h* and let v relax from N(0, σ²) to t, exactly,
 // since v is linear then:
 //
-//	v(t) = v(0)e^{−t/τ} + (1 − e^{−t/τ})((W + J_vh)φ(h*) + b),  ŝ = φ(v(t)).
+//	v(t) = v(0)e^{−t/τ} + (1 − e^{−t/τ})((W + J_vh)φ(h*) + b),  ŝ = φ(v(t))
 //
-// It needs hidden layers, so it fails for the unrestricted model.
+// (with ClampRelax "euler", the factor of t/dt Euler steps instead). It needs hidden layers, so it fails for the unrestricted model.
 func (m *Model) Reconstruct(s blas32.General, t float64, rng *rand.Rand) (blas32.General, error) {
 	if len(m.Layers) < 2 {
 		return blas32.General{}, fmt.Errorf("chaoslib: reconstruction needs hidden units; model %s has none", m.Cfg.Arch)
@@ -111,7 +111,7 @@ func (m *Model) Reconstruct(s blas32.General, t float64, rng *rand.Rand) (blas32
 	// hold the hidden layers at h*, relax v alone (it is coupled only to them)
 	m.randomStartRange(b, 0, 0, rng)
 	m.fieldsRange(b, 0, 0)
-	k := float32(1 - math.Exp(-t/m.Cfg.Tau))
+	k := m.Cfg.relaxFactor(t)
 	backend.EulerTanh(m.be, b.x[0], b.phi[0], b.field[0], m.Layers[0].Bias, k)
 	return m.download(b.phi[0]), nil
 }

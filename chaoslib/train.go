@@ -25,9 +25,16 @@ import (
 // with φ(v) = s in the clamped phase. For the unrestricted model this is
 // A ← A + η(⟨ssᵀ⟩_data − ⟨φφᵀ⟩_free), symmetrized exactly.
 //
-// Minibatches are drawn with replacement. Every draw comes from one PCG
-// generator seeded by Config.Seed, whose state is checkpointed with Step, so
-// that a resumed run continues bit-identically on the CPU.
+// That is the plain rule. Config.LearningRule adds, each off by default: an
+// η schedule (LearningRate), momentum or Adam (optimizer.go), L2 on the
+// couplings, a zero diagonal for A, an average of the parameters (ema.go),
+// the Euler-matched clamped relaxation and minibatches in epochs
+// (minibatch.go). With all of them off the step is exactly the plain rule's.
+//
+// Minibatches are drawn with replacement unless Minibatch is "epoch". Every
+// other draw comes from one PCG generator seeded by Config.Seed, whose state
+// is checkpointed with Step, together with the optimizer's state and the
+// averages, so that a resumed run continues bit-identically on the CPU.
 type Trainer struct {
 	M    *Model
 	Step int // training steps done
@@ -39,6 +46,11 @@ type Trainer struct {
 	free    *batch
 	dBias   []backend.Mat // per layer scratch
 	host    []float32     // minibatch assembly
+
+	opt    *optimizer    // nil for plain SGD without a zero diagonal
+	ema    *ema          // nil when Cfg.EMA is 0
+	epochs *epochSampler // nil unless Cfg.Minibatch is "epoch"
+	hostG  []float32     // scratch for host-side updates
 }
 
 // Stats reports one training step.
@@ -72,6 +84,16 @@ func NewTrainer(m *Model, data blas32.General) (*Trainer, error) {
 		t.dBias = append(t.dBias, m.be.NewMat(1, l.Size))
 	}
 	t.host = make([]float32, m.Cfg.Batch*m.Cfg.N)
+	r := m.Cfg.LearningRule
+	if !optimizers.is(r.Optimizer, "sgd") || (diagAs.is(r.DiagA, "zero") && m.Cfg.Arch == Unrestricted) {
+		t.opt = newOptimizer(r)
+	}
+	if r.EMA > 0 {
+		t.ema = newEMA(m, r.EMA)
+	}
+	if minibatches.is(r.Minibatch, "epoch") {
+		t.epochs = &epochSampler{n: data.Rows, seed: m.Cfg.Seed}
+	}
 	return t, nil
 }
 
@@ -92,6 +114,9 @@ func (t *Trainer) Close() {
 	for _, d := range t.dBias {
 		t.M.be.Free(d)
 	}
+	if t.ema != nil {
+		t.ema.free()
+	}
 }
 
 // DivergedError reports NaN or Inf in the parameters after a step.
@@ -110,7 +135,12 @@ func (t *Trainer) TrainStep() (Stats, error) {
 	m, be, cfg := t.M, t.M.be, t.M.Cfg
 	// 1. clamped phase on a fresh minibatch
 	for r := 0; r < cfg.Batch; r++ {
-		i := t.rng.IntN(t.data.Rows)
+		var i int
+		if t.epochs != nil {
+			i = t.epochs.index(t.Step*cfg.Batch + r)
+		} else {
+			i = t.rng.IntN(t.data.Rows)
+		}
 		copy(t.host[r*cfg.N:(r+1)*cfg.N], t.data.Data[i*t.data.Stride:i*t.data.Stride+cfg.N])
 	}
 	be.Upload(t.clamped.phi[0], t.host)
@@ -119,7 +149,7 @@ func (t *Trainer) TrainStep() (Stats, error) {
 	m.freeRun(t.free, t.rng)
 	// 3. Hebbian updates
 	st := Stats{Step: t.Step + 1, Grads: map[string]float64{}}
-	eta := float32(cfg.LR)
+	eta := cfg.LearningRate(t.Step)
 	cl, fr := t.clamped, t.free
 	for i := range m.Conns {
 		c := &m.Conns[i]
@@ -129,7 +159,7 @@ func (t *Trainer) TrainStep() (Stats, error) {
 			be.Symmetrize(c.dW)
 		}
 		st.Grads["W_"+c.Name] = rms(be, c.dW)
-		be.Axpy(eta, c.dW, c.W)
+		t.apply("W_"+c.Name, c.W, c.dW, eta, true, c.selfConnect)
 	}
 	for l := range m.Layers {
 		d := t.dBias[l]
@@ -137,10 +167,13 @@ func (t *Trainer) TrainStep() (Stats, error) {
 		be.AddColMeans(d, 1, cl.phi[l])
 		be.AddColMeans(d, -1, fr.phi[l])
 		st.Grads["bias_"+m.Layers[l].Name] = rms(be, d)
-		be.Axpy(eta, d, m.Layers[l].Bias)
+		t.apply("bias_"+m.Layers[l].Name, m.Layers[l].Bias, d, eta, false, false)
 	}
 	m.refresh()
 	t.Step++
+	if t.ema != nil {
+		t.ema.update(m, t.Step)
+	}
 	st.Norms = m.Norms()
 	for name, v := range st.Norms {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -148,6 +181,36 @@ func (t *Trainer) TrainStep() (Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+// apply adds the update of one trained matrix θ (param) from its CHL
+// direction g (scratch, overwritten) with learning rate eta: −L2·θ is added
+// to g for a coupling, A's diagonal is dropped from g when DiagA is "zero",
+// then the optimizer makes the step. Plain SGD without either is today's
+// single θ += η g on the backend.
+func (t *Trainer) apply(name string, param, g backend.Mat, eta float64, coupling, self bool) {
+	be, cfg := t.M.be, t.M.Cfg
+	if coupling && cfg.L2 > 0 {
+		be.Axpy(float32(-cfg.L2), param, g)
+	}
+	if t.opt == nil {
+		be.Axpy(float32(eta), g, param)
+		return
+	}
+	n := g.Rows() * g.Cols()
+	if cap(t.hostG) < n {
+		t.hostG = make([]float32, n)
+	}
+	h := t.hostG[:n]
+	be.Download(h, g)
+	if self && diagAs.is(cfg.DiagA, "zero") {
+		for i := 0; i < g.Rows(); i++ {
+			h[i*g.Cols()+i] = 0
+		}
+	}
+	t.opt.step(name, h, t.Step+1, eta)
+	be.Upload(g, h)
+	be.Axpy(1, g, param)
 }
 
 func rms(be backend.Backend, m backend.Mat) float64 {

@@ -55,10 +55,16 @@ func (l *chaosLearner) Steps() (int, int) { return l.tr.Step, l.tr.M.Cfg.Steps }
 func (l *chaosLearner) Update() (chaoslib.Stats, error) { return l.tr.TrainStep() }
 
 // Evaluate scores n free runs at t = T (chaoslib.Evaluate, seeded by the
-// config's seed).
+// config's seed) of the model sampling uses: the averaged parameters when
+// Config.EMA > 0 (Trainer.SamplingModel).
 func (l *chaosLearner) Evaluate(test blas32.General, n int, cl *indices.Classifier) (indices.Report, error) {
 	cfg := l.tr.M.Cfg
-	rs, err := chaoslib.Evaluate(l.tr.M, test, n, []float64{cfg.T}, chaoslib.EvalOptions{Classifier: cl, Seed: cfg.Seed})
+	m, release, err := l.tr.SamplingModel()
+	if err != nil {
+		return indices.Report{}, err
+	}
+	defer release()
+	rs, err := chaoslib.Evaluate(m, test, n, []float64{cfg.T}, chaoslib.EvalOptions{Classifier: cl, Seed: cfg.Seed})
 	if err != nil {
 		return indices.Report{}, err
 	}

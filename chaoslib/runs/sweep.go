@@ -509,11 +509,13 @@ func writeSweepCSV(path string, varied []string, rows []SweepRow) error {
 
 // TrainArgs returns the `chaosgen train` flags that reproduce cfg into the
 // folder out: every chaoslib.ConfigFields field spelled out (empty values,
-// such as no hidden layers, left out), so that no preset is needed.
+// such as no hidden layers, left out), so that no preset is needed. The
+// learning-rule options at the value every preset gives them
+// (ConfigField.Default) are left out too.
 func TrainArgs(cfg chaoslib.Config, out string) []string {
 	var args []string
 	for _, f := range chaoslib.ConfigFields {
-		if v := f.Get(cfg); v != "" {
+		if v := f.Get(cfg); v != "" && !f.Default(cfg) {
 			args = append(args, "--"+f.Flag, v)
 		}
 	}

@@ -28,7 +28,10 @@ func addConfigFlags(fs *flag.FlagSet) *configFlags {
 	c := &configFlags{fs: fs, scratch: new(chaoslib.Config)}
 	fs.StringVar(&c.preset, "preset", "paper", "starting values: paper (docs/MODEL.md) or tiny (fast); with --resume, the run's own")
 	for _, f := range chaoslib.ConfigFields {
-		help := f.Help + "; " + presetNote(f)
+		help := f.Help
+		if note := presetNote(f); note != "" {
+			help += "; " + note
+		}
 		switch p := f.Ptr(c.scratch).(type) {
 		case *float64:
 			fs.Float64Var(p, f.Flag, 0, help)
@@ -47,7 +50,8 @@ func addConfigFlags(fs *flag.FlagSet) *configFlags {
 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
 // or "paper 200, tiny 50"; a value that differs for the deep model is added
-// in parentheses.
+// in parentheses; "" when both presets leave a string field empty (its help
+// names the default).
 func presetNote(f chaoslib.ConfigField) string {
 	if f.Name == "Arch" {
 		return "default " + string(defaultArch)
@@ -61,6 +65,9 @@ func presetNote(f chaoslib.ConfigField) string {
 		vals[name] = v
 	}
 	if vals["paper"] == vals["tiny"] {
+		if vals["paper"] == "" {
+			return "" // the help names the default
+		}
 		return "preset " + vals["paper"]
 	}
 	return "paper " + vals["paper"] + ", tiny " + vals["tiny"]

@@ -32,6 +32,14 @@ func randomConfig(rng *rand.Rand) chaoslib.Config {
 	c.Batch, c.Chains, c.Steps = 1+rng.IntN(1000), 1+rng.IntN(1000), rng.IntN(1e6)
 	c.DataClip = rng.Float64() * 0.5
 	c.Seed = rng.Uint64()
+	pick := func(vs ...string) string { return vs[rng.IntN(len(vs))] }
+	c.LRSchedule, c.LRMin, c.Warmup = pick("constant", "linear", "cosine"), c.LR*rng.Float64(), rng.IntN(1000)
+	c.Optimizer, c.Beta1, c.Beta2, c.AdamEps = pick("sgd", "momentum", "adam"), rng.Float64(), rng.Float64(), pos()
+	c.EMA, c.L2 = rng.Float64(), pos()
+	c.ClampRelax, c.Minibatch = pick("exact", "euler"), pick("replace", "epoch")
+	if arch == chaoslib.Unrestricted {
+		c.DiagA = pick("trained", "zero")
+	}
 	return c
 }
 

@@ -1,0 +1,139 @@
+package chaoslib
+
+import "math"
+
+// LearningRule holds the options of the CHL update beyond plain SGD with a
+// constant η. Every zero value means today's rule, so that a Config without
+// them (older config.json and checkpoint files included) trains exactly as
+// before, bit for bit. It is embedded in Config; its JSON keys sit beside the
+// other fields.
+type LearningRule struct {
+	// LRSchedule is how η changes over the Steps updates: "" or "constant",
+	// "linear" or "cosine" decay from LR to LRMin (see LearningRate).
+	LRSchedule string `json:"lr_schedule,omitempty"`
+	// LRMin is the floor η reaches at the last step of a decaying schedule.
+	LRMin float64 `json:"lr_min,omitempty"`
+	// Warmup is the number of first updates during which η rises linearly
+	// from LR/Warmup to LR (0: none).
+	Warmup int `json:"warmup,omitempty"`
+
+	// Optimizer turns the CHL direction g into the update (see optimizer.go):
+	// "" or "sgd" (θ += η g), "momentum" or "adam".
+	Optimizer string `json:"optimizer,omitempty"`
+	// Beta1 is the momentum coefficient μ ("momentum") and Adam's β1.
+	Beta1 float64 `json:"beta1,omitempty"`
+	// Beta2 is Adam's β2, the decay of its running mean of g².
+	Beta2 float64 `json:"beta2,omitempty"`
+	// AdamEps is Adam's ε, added to √v̂.
+	AdamEps float64 `json:"adam_eps,omitempty"`
+
+	// EMA, when > 0, keeps an exponential moving average of the trained
+	// parameters with this decay (see ema.go). Checkpoints store it beside
+	// the parameters, and a model loaded for sampling uses it.
+	EMA float64 `json:"ema,omitempty"`
+	// L2 adds −L2·W to the CHL direction of every trained coupling W (A
+	// included), not to the biases.
+	L2 float64 `json:"l2,omitempty"`
+	// DiagA "zero" holds the unrestricted model's A_ii at 0: their update is
+	// dropped. Under plain CHL, A_ii grows while ⟨s_i²⟩ > ⟨φ_i²⟩, which holds
+	// for near-binary pixels. "" or "trained": today's rule.
+	DiagA string `json:"diag_a,omitempty"`
+	// ClampRelax is how far the closed-form relaxations (the 2-layer clamped
+	// phase and ER's visible layer) go by time t: "" or "exact",
+	// k = 1 − e^{−t/τ}; "euler", k = 1 − (1 − dt/τ)^{t/dt}, as far as the
+	// Euler free run relaxes in the same time.
+	ClampRelax string `json:"clamp_relax,omitempty"`
+	// Minibatch is how minibatches are drawn: "" or "replace" (B independent
+	// draws with replacement, today's), or "epoch" (see minibatch.go).
+	Minibatch string `json:"minibatch,omitempty"`
+}
+
+// defaultLearningRule is the presets' learning rule: today's rule, with the
+// usual momentum and Adam constants ready for --optimizer.
+func defaultLearningRule() LearningRule {
+	return LearningRule{Beta1: 0.9, Beta2: 0.999, AdamEps: 1e-8}
+}
+
+// choice is an option with named values; "" is the first (the default).
+type choice struct {
+	field  string
+	values []string
+}
+
+var (
+	lrSchedules = choice{"LRSchedule", []string{"constant", "linear", "cosine"}}
+	optimizers  = choice{"Optimizer", []string{"sgd", "momentum", "adam"}}
+	diagAs      = choice{"DiagA", []string{"trained", "zero"}}
+	clampRelaxs = choice{"ClampRelax", []string{"exact", "euler"}}
+	minibatches = choice{"Minibatch", []string{"replace", "epoch"}}
+)
+
+// of returns v's value of the choice, "" read as the default, and whether v
+// is one of the values.
+func (ch choice) of(v string) (string, bool) {
+	if v == "" {
+		return ch.values[0], true
+	}
+	for _, w := range ch.values {
+		if v == w {
+			return v, true
+		}
+	}
+	return v, false
+}
+
+// is reports whether v selects value w of the choice ("" is the default).
+func (ch choice) is(v, w string) bool {
+	got, _ := ch.of(v)
+	return got == w
+}
+
+// validate checks the learning rule of c and returns a *FieldError naming
+// the first bad field.
+func (r LearningRule) validate(c Config) error {
+	bad := func(f string, v any, rule string) error { return &FieldError{f, v, rule} }
+	for _, ch := range []struct {
+		choice
+		v string
+	}{{lrSchedules, r.LRSchedule}, {optimizers, r.Optimizer}, {diagAs, r.DiagA}, {clampRelaxs, r.ClampRelax}, {minibatches, r.Minibatch}} {
+		if _, ok := ch.of(ch.v); !ok {
+			return bad(ch.field, ch.v, "must be one of "+joinOr(ch.values))
+		}
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	unit := func(v float64) bool { return finite(v) && v >= 0 && v < 1 }
+	switch {
+	case !finite(r.LRMin) || r.LRMin < 0 || r.LRMin > c.LR:
+		return bad("LRMin", r.LRMin, "must satisfy 0 ≤ lr-min ≤ lr")
+	case r.Warmup < 0:
+		return bad("Warmup", r.Warmup, "must be ≥ 0")
+	case !optimizers.is(r.Optimizer, "sgd") && !unit(r.Beta1):
+		return bad("Beta1", r.Beta1, "must satisfy 0 ≤ β1 < 1 for optimizer "+r.Optimizer)
+	case optimizers.is(r.Optimizer, "adam") && !unit(r.Beta2):
+		return bad("Beta2", r.Beta2, "must satisfy 0 ≤ β2 < 1 for optimizer adam")
+	case optimizers.is(r.Optimizer, "adam") && (!finite(r.AdamEps) || r.AdamEps <= 0):
+		return bad("AdamEps", r.AdamEps, "must be > 0 for optimizer adam")
+	case !unit(r.EMA):
+		return bad("EMA", r.EMA, "must satisfy 0 ≤ ema < 1 (0: off)")
+	case !finite(r.L2) || r.L2 < 0:
+		return bad("L2", r.L2, "must be finite and ≥ 0")
+	case diagAs.is(r.DiagA, "zero") && c.Arch != Unrestricted:
+		return bad("DiagA", r.DiagA, "applies to the unrestricted model's A only")
+	}
+	return nil
+}
+
+func joinOr(vs []string) string {
+	s := ""
+	for i, v := range vs {
+		switch {
+		case i == 0:
+		case i == len(vs)-1:
+			s += " or "
+		default:
+			s += ", "
+		}
+		s += v
+	}
+	return s
+}
