@@ -69,6 +69,26 @@ func (t *Trainer) Checkpoint() *Checkpoint {
 	return ck
 }
 
+// stateSpecs lists the State arrays that a checkpoint of c holds: for every
+// trained matrix, its average (EMA > 0) and its optimizer state.
+func (c Config) stateSpecs() []paramSpec {
+	var prefixes []string
+	if c.EMA > 0 {
+		prefixes = append(prefixes, emaPrefix)
+	}
+	prefixes = append(prefixes, newOptimizer(c.LearningRule).stateNames()...)
+	var out []paramSpec
+	for _, prefix := range prefixes {
+		for _, s := range c.paramSpecs() {
+			if s.trained() {
+				s.name = prefix + s.name
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // statePrefixes name the State arrays of a checkpoint.
 var statePrefixes = []string{emaPrefix, "momentum_", "adam_m_", "adam_u_"}
 
@@ -285,7 +305,7 @@ func checkMeta(meta *checkpointMeta) error {
 		return fmt.Errorf("step %d is outside 0…%d (the config's steps)", meta.Step, cfg.Steps)
 	}
 	want := map[string][2]int{}
-	for _, s := range cfg.paramSpecs() {
+	for _, s := range append(cfg.paramSpecs(), cfg.stateSpecs()...) {
 		want[s.name] = [2]int{s.rows, s.cols}
 	}
 	for _, a := range append(append([]npz.ArrayInfo(nil), meta.Arrays...), meta.Regenerated...) {
@@ -298,7 +318,7 @@ func checkMeta(meta *checkpointMeta) error {
 		}
 		delete(want, a.Name)
 	}
-	for _, s := range cfg.paramSpecs() {
+	for _, s := range append(cfg.paramSpecs(), cfg.stateSpecs()...) {
 		if _, missing := want[s.name]; missing {
 			return fmt.Errorf("meta.json lists no array %s of model %s", s.name, cfg.Arch)
 		}

@@ -46,35 +46,42 @@ func TestResumeBitIdentical(t *testing.T) {
 	for _, arch := range Archs() {
 		cfg := toyConfig(arch)
 		cfg.Steps = 6
-		whole := mustTrainer(t, cfg)
-		if err := whole.Train(nil); err != nil {
-			t.Fatal(err)
-		}
-		part := mustTrainer(t, cfg)
-		for range 2 {
-			if _, err := part.TrainStep(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		path := filepath.Join(t.TempDir(), "ck.npz")
-		if err := part.Checkpoint().Save(path); err != nil {
-			t.Fatal(err)
-		}
-		ck, err := LoadCheckpoint(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resumed, err := ck.Resume(newCPU(t), toyData(64, cfg.N, 1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := resumed.Train(nil); err != nil {
-			t.Fatal(err)
-		}
+		whole, resumed := wholeAndResumed(t, cfg, 2)
 		if resumed.Step != 6 || !paramsEqual(whole.M.Params(), resumed.M.Params()) {
 			t.Fatalf("%s: resumed run differs from the run in one go", arch)
 		}
 	}
+}
+
+// wholeAndResumed trains cfg for cfg.Steps in one go, and again for k
+// steps, through a checkpoint file, then to cfg.Steps.
+func wholeAndResumed(t *testing.T, cfg Config, k int) (whole, resumed *Trainer) {
+	t.Helper()
+	whole = mustTrainer(t, cfg)
+	if err := whole.Train(nil); err != nil {
+		t.Fatal(err)
+	}
+	part := mustTrainer(t, cfg)
+	for range k {
+		if _, err := part.TrainStep(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "ck.npz")
+	if err := part.Checkpoint().Save(path); err != nil {
+		t.Fatal(err)
+	}
+	ck, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resumed, err = ck.Resume(newCPU(t), toyData(64, cfg.N, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := resumed.Train(nil); err != nil {
+		t.Fatal(err)
+	}
+	return whole, resumed
 }
 
 // TestCheckpointDamage: truncation, a flipped byte, a foreign zip and a

@@ -268,31 +268,8 @@ func TestResumeBitIdenticalWithRule(t *testing.T) {
 		cfg.LRSchedule, cfg.LRMin, cfg.Warmup = "cosine", 0.001, 2
 		cfg.Optimizer, cfg.EMA, cfg.L2 = opt, 0.9, 0.01
 		cfg.ClampRelax, cfg.Minibatch = "euler", "epoch"
-		whole := mustTrainer(t, cfg)
-		if err := whole.Train(nil); err != nil {
-			t.Fatal(err)
-		}
-		part := mustTrainer(t, cfg)
-		for range 3 {
-			if _, err := part.TrainStep(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		whole, resumed := wholeAndResumed(t, cfg, 3)
 		path := filepath.Join(t.TempDir(), "ck.npz")
-		if err := part.Checkpoint().Save(path); err != nil {
-			t.Fatal(err)
-		}
-		ck, err := LoadCheckpoint(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resumed, err := ck.Resume(newCPU(t), toyData(64, cfg.N, 1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := resumed.Train(nil); err != nil {
-			t.Fatal(err)
-		}
 		a, b := whole.Checkpoint(), resumed.Checkpoint()
 		if !paramsEqual(a.Params, b.Params) || !paramsEqual(a.State, b.State) || len(a.State) == 0 {
 			t.Fatalf("%s: resumed run differs from the run in one go", opt)
