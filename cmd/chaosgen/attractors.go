@@ -50,12 +50,18 @@ func runAttractors(args []string) error {
 	switch {
 	case *ckPath == "":
 		return errors.New("--checkpoint FILE is required")
-	case *n <= 0:
-		return fmt.Errorf("--n %d: must be > 0", *n)
 	case setFlag(fs, "t") && (!(*t > 0) || math.IsInf(*t, 0)):
 		return fmt.Errorf("--t %g: must be finite and > 0", *t)
 	case !(*dist > 0) || math.IsInf(*dist, 0):
 		return fmt.Errorf("--distance %g: must be finite and > 0", *dist)
+	}
+	if err := checkRows("n", *n); err != nil {
+		return err
+	}
+	if *png != "" {
+		if err := checkOutputs([]string{*ckPath}, output{"png", *png}); err != nil {
+			return err
+		}
 	}
 	m, ck, d, closeAll, err := openCheckpointAndData(*ckPath, *dataset, *dev)
 	if err != nil {

@@ -54,10 +54,20 @@ func runInpaint(args []string) error {
 		return errors.New("--checkpoint FILE is required")
 	case *maskSpec == "":
 		return errors.New("--mask is required: top, left, square:K or random:F")
-	case *n <= 0:
-		return fmt.Errorf("--n %d: must be > 0", *n)
 	case setFlag(fs, "t") && (!(*t >= 0) || math.IsInf(*t, 0)):
 		return fmt.Errorf("--t %g: must be finite and ≥ 0", *t)
+	}
+	if err := checkRows("n", *n); err != nil {
+		return err
+	}
+	var outs []output
+	for _, o := range []output{{"out", *out}, {"png", *png}} {
+		if o.path != "" {
+			outs = append(outs, o)
+		}
+	}
+	if err := checkOutputs([]string{*ckPath}, outs...); err != nil {
+		return err
 	}
 	mask, err := inpaint.ParseMask(*maskSpec, data.Side, *seed)
 	if err != nil {

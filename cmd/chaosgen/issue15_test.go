@@ -1,0 +1,271 @@
+package main
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"github.com/chaosgen/chaosgen/internal/memory"
+)
+
+// saveCheckpoint writes the untrained model of cfg as a checkpoint; edit
+// (may be nil) changes its arrays first.
+func saveCheckpoint(t *testing.T, cfg chaoslib.Config, path string, edit func(*chaoslib.Checkpoint)) string {
+	t.Helper()
+	be := cpu.New(1)
+	defer be.Close()
+	m, err := chaoslib.New(cfg, be)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := chaoslib.NewTrainer(m, blas32.General{Rows: 1, Cols: cfg.N, Stride: cfg.N, Data: make([]float32, cfg.N)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	ck := tr.Checkpoint()
+	if edit != nil {
+		edit(ck)
+	}
+	if err := ck.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func fileSum(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "missing: " + err.Error()
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(b))
+}
+
+// TestIssue15 replays the bad inputs of issue 15 (and a few more) against
+// the commands: each must fail with an error that names its cause, before
+// any work, leaving every file as it was. Cases that need a data set or
+// a training run are covered in chaoslib/runs (resume rules, locks) and
+// chaoslib (checkpoint meta.json, divergence).
+func TestIssue15(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	ck := saveCheckpoint(t, chaoslib.Tiny(chaoslib.Restricted), p("ck.npz"), nil)
+	small := chaoslib.Tiny(chaoslib.Restricted)
+	small.N = 100
+	ck100 := saveCheckpoint(t, small, p("n100.npz"), nil)
+	// a checkpoint whose stored fixed couplings are not its seed's
+	odd := saveCheckpoint(t, chaoslib.Tiny(chaoslib.Restricted), p("odd.npz"), func(c *chaoslib.Checkpoint) {
+		for i := range c.Params {
+			if strings.HasPrefix(c.Params[i].Name, "Jdown") {
+				c.Params[i].Data[0] += 1
+			}
+		}
+	})
+	os.Symlink(p("target.npy"), p("link.npy"))
+	os.Mkdir(p("rbm-run"), 0o755)
+	os.WriteFile(p("rbm-run/rbm.npz"), []byte("x"), 0o644)
+	os.Mkdir(p("other"), 0o755)
+	os.WriteFile(p("other/config.json"), []byte(`{"not": "a run"}`), 0o644)
+	os.WriteFile(p("other/metrics.csv"), []byte("a,b\n1,2\n"), 0o644)
+	trainRun := filepath.Join(dir, "train-run")
+	if err := precheckRun(trainRun, runs.KindTrain); err != nil {
+		t.Fatal(err)
+	}
+	busy := p("busy")
+	claim, err := runs.ClaimRun(busy, runs.KindTrain, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer claim.Release()
+	times := strings.TrimSuffix(strings.Repeat("1,", 5000), ",")
+	big := 2 * chaoslib.MaxRows
+
+	watched := []string{ck, ck100, odd, p("other/config.json"), p("other/metrics.csv"), p("rbm-run/rbm.npz")}
+	before := map[string]string{}
+	for _, f := range watched {
+		before[f] = fileSum(f)
+	}
+	for _, tc := range []struct {
+		cmd  func([]string) error
+		args []string
+		want string
+	}{
+		// data loss
+		{runSample, []string{"--checkpoint", ck, "--out", ck}, "is also the input"},
+		{runSample, []string{"--checkpoint", ck, "--out", "/dev/null"}, "not a regular file (a device)"},
+		{runSample, []string{"--checkpoint", ck, "--out", "/dev/full"}, "not a regular file (a device)"},
+		{runSample, []string{"--checkpoint", ck, "--out", p("link.npy")}, "not a regular file (a symbolic link)"},
+		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("link.npy")}, "symbolic link"},
+		{runPack, []string{"--checkpoint", ck, "--out", ck}, "is also the input"},
+		{runPack, []string{"--checkpoint", odd, "--out", p("packed.npz")}, "does not match the checkpoint's SHA-256"},
+		{runTrain, []string{"--out", p("rbm-run")}, "not empty and holds no run of kind \"train\""},
+		{runTrain, []string{"--out", p("other")}, "not empty and holds no run of kind \"train\""},
+		{runRBM, []string{"--out", trainRun}, `holds a run of kind "train"`},
+		{runSweep, []string{"--out", trainRun, "--grid", "g=1.5"}, `holds a run of kind "train"`},
+		{runTrain, []string{"--out", busy}, "in use by process"},
+		// crashes: sizes before allocation
+		{runTrain, []string{"--out", p("r"), "--hidden", "100000000"}, "--hidden 100000000: must be in 1…65536"},
+		{runTrain, []string{"--out", p("r"), "--hidden", "9223372036854775807"}, "must be in 1…65536"},
+		{runTrain, []string{"--out", p("r"), "--chains", "9223372036854775807"}, "--chains 9223372036854775807: must be in 1…"},
+		{runTrain, []string{"--out", p("r"), "--batch", "100000000"}, "--batch 100000000: must be in 1…"},
+		{runSample, []string{"--checkpoint", ck, "--n", fmt.Sprint(big)}, fmt.Sprintf("--n %d: must be in 1…", big)},
+		{runSample, []string{"--checkpoint", ck, "--times", times}, "--times: 5000 times, at most 1000"},
+		{runSweep, []string{"--out", p("sw"), "--grid", "chains=1e9"}, "no valid config"},
+		{runSweep, []string{"--out", p("sw"), "--grid", "g=" + times[:399] + ";lr=" + times[:399]}, "40000 runs"},
+		{runRBM, []string{"--out", p("r"), "--hidden", "1000000000"}, "--hidden 1000000000: must be in 1…65536"},
+		{runBench, []string{"--hidden", "100000000"}, "--hidden 100000000: must be in 1…65536"},
+		{runSample, []string{"--checkpoint", "/dev/zero"}, "not a regular file"},
+		{runSample, []string{"--checkpoint", ck100, "--png", p("g.png"), "--out", p("s100.npy")}, "not the 28×28 pixels"},
+		// time arithmetic
+		{runSample, []string{"--checkpoint", ck, "--t", "1e300"}, "at most 1000000"},
+		{runSample, []string{"--checkpoint", ck, "--times", "1,1e300"}, "--times 1e+300"},
+		{runEval, []string{"--checkpoint", ck, "--t", "1e300"}, "--t 1e+300"},
+		{runTrain, []string{"--out", p("r"), "--T", "1e300"}, "--T 1e+300"},
+		{runTrain, []string{"--out", p("r"), "--dt", "1e-300"}, "Euler steps of dt = 1e-300"},
+		{runBench, []string{"--T", "1e300"}, "--T 1e+300"},
+		{runSample, []string{"--checkpoint", ck, "--t", "1", "--times", "1,2"}, "give --t or --times, not both"},
+		{runSample, []string{"--checkpoint", ck, "--t", "0.1"}, "not a whole number of Euler steps of dt = 0.2"},
+		{runEval, []string{"--checkpoint", ck, "--t", "0.1"}, "not a whole number of Euler steps"},
+		{runSample, []string{"--checkpoint", ck, "--t", "1e9"}, "at most 1000000"},
+		{runTrain, []string{"--out", p("r"), "--T", "1e9"}, "at most 1000000"},
+		{runRBM, []string{"--out", p("r"), "--k", "1000000000"}, "--k 1000000000: must be in 1…1000000"},
+		// unclear errors
+		{runSample, []string{"--checkpoint", ck, "--out", ""}, `--out "": empty path`},
+		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("missing/g.png")}, "folder " + p("missing") + " does not exist"},
+		{runSample, []string{"--checkpoint", ck, "--out", p("same.png"), "--png", p("same.png")}, "also the output of --out"},
+		{runPack, []string{"--checkpoint", ck, "--out", p("no/such/dir/x.npz")}, "does not exist"},
+	} {
+		err := tc.cmd(tc.args)
+		t.Logf("%.80q: %v", tc.args, err)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%.120q: %v\n\twant an error containing %q", tc.args, err, tc.want)
+		}
+	}
+	for _, f := range watched {
+		if got := fileSum(f); got != before[f] {
+			t.Errorf("%s changed", f)
+		}
+	}
+	for _, f := range []string{"s.npy", "packed.npz", "same.png", "target.npy", "r", "sw", "s100.npy"} {
+		if _, err := os.Stat(p(f)); err == nil {
+			t.Errorf("%s was written by a refused command", f)
+		}
+	}
+	if st, err := os.Lstat(p("link.npy")); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symbolic link was replaced")
+	}
+	if st, err := os.Stat("/dev/null"); err != nil || st.Mode()&os.ModeDevice == 0 {
+		t.Fatalf("/dev/null is no longer a device")
+	}
+}
+
+// TestIssue15Good: the accepted neighbours of the refused cases work: --t 0
+// is the random start (not T), --times names one file per time, pack writes
+// a checkpoint that loads.
+func TestIssue15Good(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	ck := saveCheckpoint(t, chaoslib.Tiny(chaoslib.Restricted), p("ck.npz"), nil)
+	for _, args := range [][]string{
+		{"--checkpoint", ck, "--n", "3", "--t", "0", "--out", p("t0.npy")},
+		{"--checkpoint", ck, "--n", "3", "--out", p("tT.npy")},
+		{"--checkpoint", ck, "--n", "3", "--t", "4", "--out", p("t4.npy")},
+		{"--checkpoint", ck, "--n", "3", "--times", "0.2,1", "--out", p("st.npy"), "--png", p("st.png")},
+	} {
+		if err := runSample(args); err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+	}
+	if fileSum(p("t0.npy")) == fileSum(p("tT.npy")) {
+		t.Errorf("--t 0 gave the samples at T")
+	}
+	if fileSum(p("t4.npy")) != fileSum(p("tT.npy")) {
+		t.Errorf("--t 4 (= T) differs from the default")
+	}
+	for _, f := range []string{"st_t0.2.npy", "st_t1.npy", "st.png"} {
+		if _, err := os.Stat(p(f)); err != nil {
+			t.Errorf("--times: %v", err)
+		}
+	}
+	if err := runPack([]string{"--checkpoint", ck, "--out", p("packed.npz")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chaoslib.LoadCheckpoint(p("packed.npz"))
+	if err != nil || len(got.Regenerated) == 0 {
+		t.Fatalf("packed checkpoint: %v", err)
+	}
+}
+
+// TestMemoryEstimateNamesFlag: a model that fits the size limits but not the
+// memory is refused naming the flag and the estimate.
+func TestMemoryEstimateNamesFlag(t *testing.T) {
+	cfg := chaoslib.PaperMNIST(chaoslib.Deep)
+	cfg.Hidden = []int{chaoslib.MaxUnits, chaoslib.MaxUnits}
+	if cfg.TrainBytes() <= memory.Available() {
+		t.Skip("this machine has the memory for the largest model")
+	}
+	err := runBench([]string{"--model", "deep", "--hidden", fmt.Sprintf("%d,%d", chaoslib.MaxUnits, chaoslib.MaxUnits)})
+	if err == nil || !strings.Contains(err.Error(), "--hidden [65536 65536]: needs about") || !strings.Contains(err.Error(), "available") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestInterruptExitCode: a command stopped by a signal after saving exits
+// with 130.
+func TestInterruptExitCode(t *testing.T) {
+	register("test-interrupted", "", func([]string) error { return errInterrupted })
+	defer delete(commands, "test-interrupted")
+	if got := run([]string{"test-interrupted"}); got != exitInterrupted || exitInterrupted != 130 {
+		t.Fatalf("exit %d, want 130", got)
+	}
+}
+
+// FuzzConfigFlags: whatever the flags of train or rbm, parsing never
+// panics, and a config it accepts is valid, within the limits and (for
+// train) within the memory estimate. Arguments are separated by spaces.
+func FuzzConfigFlags(f *testing.F) {
+	for _, s := range []string{
+		"--out x --hidden 100000000", "--out x --chains 9223372036854775807", "--out x --T 1e300",
+		"--out x --dt 1e-300", "--out x --model deep --hidden 5,6 --g 1e300", "--out x --preset tiny --steps -1",
+		"--out x --k 1000000000", "--out x --hidden 500 --T 0.3", "--out x --data-clip 1",
+	} {
+		f.Add(s)
+	}
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer devnull.Close()
+	stderr := os.Stderr
+	os.Stderr = devnull // the flag package prints usage on errors
+	defer func() { os.Stderr = stderr }()
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		for _, a := range args {
+			if strings.Contains(a, "resume") {
+				return // --resume reads a run folder: not a flag-parsing case
+			}
+		}
+		if j, err := parseTrain(args); err == nil {
+			if err := j.cfg.Validate(); err != nil {
+				t.Fatalf("train %q accepted an invalid config: %v", args, err)
+			}
+			if err := j.cfg.CheckTrainMemory(); err != nil {
+				t.Fatalf("train %q accepted a config beyond memory: %v", args, err)
+			}
+		}
+		if j, err := parseRBM(args); err == nil {
+			if err := j.cfg.Validate(); err != nil {
+				t.Fatalf("rbm %q accepted an invalid config: %v", args, err)
+			}
+		}
+	})
+}
