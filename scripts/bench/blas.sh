@@ -33,13 +33,17 @@ if [ -n "$blis" ]; then
 else
 	echo "BLIS: not installed (apt-get install libblis4-pthread)"
 fi
-if python3 -c 'import torch' 2>/dev/null; then
+py=""
+for p in python3 /usr/bin/python3; do
+	if "$p" -c "import torch" 2>/dev/null; then py=$p; break; fi
+done
+if [ -n "$py" ]; then
 	for th in 1 2; do
 		printf '%-34s ' "PyTorch, no variable, threads=$th"
-		env -u OPENBLAS_CORETYPE python3 scripts/bench/reference_step.py --threads $th --repeat 20
+		env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=$th "$py" scripts/bench/reference_step.py --threads $th --repeat 20
 		for core in Haswell SkylakeX; do
 			printf '%-34s ' "PyTorch $core threads=$th"
-			OPENBLAS_CORETYPE=$core python3 scripts/bench/reference_step.py --threads $th --repeat 20
+			OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$th "$py" scripts/bench/reference_step.py --threads $th --repeat 20
 		done
 	done
 else

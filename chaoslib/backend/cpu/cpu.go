@@ -25,7 +25,8 @@ func (m *Mat) Cols() int { return m.C }
 
 // Backend is the CPU backend. Its zero value is not usable; call New.
 type Backend struct {
-	pool *pool
+	pool    *pool
+	colSums []float64 // AddColMeans scratch, grown once
 }
 
 var _ backend.Backend = (*Backend)(nil)
@@ -96,23 +97,19 @@ func (*Backend) Copy(dst, src backend.Mat) {
 	copy(d.Data, s.Data)
 }
 
-// Add sets dst = a + b.
+// Add sets dst = a + b, with the CPU's widest vector kernel.
 func (*Backend) Add(dst, a, b backend.Mat) {
 	d, x, y := mat(dst), mat(a), mat(b)
 	sameShape("Add", d, x)
 	sameShape("Add", d, y)
-	for i := range d.Data {
-		d.Data[i] = x.Data[i] + y.Data[i]
-	}
+	addVec(vecLevel, d.Data, x.Data, y.Data)
 }
 
-// Axpy sets y ← y + alpha·x.
+// Axpy sets y ← y + alpha·x, with the CPU's widest vector kernel.
 func (*Backend) Axpy(alpha float32, x, y backend.Mat) {
 	xm, ym := mat(x), mat(y)
 	sameShape("Axpy", xm, ym)
-	for i, v := range xm.Data {
-		ym.Data[i] += alpha * v
-	}
+	axpyVec(vecLevel, alpha, xm.Data, ym.Data)
 }
 
 // Scale sets m ← alpha·m; alpha = 0 writes zeros.
@@ -127,17 +124,20 @@ func (*Backend) Scale(alpha float32, m backend.Mat) {
 	}
 }
 
-// AddColMeans sets dst_j ← dst_j + alpha·(1/rows)·Σ_i src_ij, summing in float64.
-func (*Backend) AddColMeans(dst backend.Mat, alpha float32, src backend.Mat) {
+// AddColMeans sets dst_j ← dst_j + alpha·(1/rows)·Σ_i src_ij, summing in
+// float64 over i = 0, 1, … (row by row, in a scratch row of the backend).
+func (b *Backend) AddColMeans(dst backend.Mat, alpha float32, src backend.Mat) {
 	d, s := mat(dst), mat(src)
 	if d.R != 1 || d.C != s.C {
 		panic(fmt.Sprintf("chaoslib: AddColMeans: dst %d×%d for src %d×%d", d.R, d.C, s.R, s.C))
 	}
-	for j := 0; j < s.C; j++ {
-		var sum float64
-		for i := 0; i < s.R; i++ {
-			sum += float64(s.Data[i*s.C+j])
-		}
+	if cap(b.colSums) < s.C {
+		b.colSums = make([]float64, s.C)
+	}
+	sums := b.colSums[:s.C]
+	clear(sums)
+	colSumVec(vecLevel, sums, s.Data)
+	for j, sum := range sums {
 		d.Data[j] += alpha * float32(sum/float64(s.R))
 	}
 }
@@ -157,12 +157,10 @@ func (*Backend) Symmetrize(m backend.Mat) {
 	}
 }
 
-// SumSquares returns Σ m_ij² in float64 (NaN/Inf propagate).
+// SumSquares returns Σ m_ij² in float64 (NaN/Inf propagate), as 16
+// partial sums added in a fixed order (the same on every vector level).
 func (*Backend) SumSquares(m backend.Mat) float64 {
-	var sum float64
-	for _, v := range mat(m).Data {
-		sum += float64(v) * float64(v)
-	}
+	sum := sumSquaresVec(vecLevel, mat(m).Data)
 	if math.IsNaN(sum) {
 		return math.NaN()
 	}

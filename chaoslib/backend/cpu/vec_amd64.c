@@ -238,3 +238,194 @@ void cg_euler(int level, float *x, float *phi, const float *f, const float *bias
 		euler_scalar(x, phi, f, bias, rows, cols, k);
 	}
 }
+
+// ---- vector algebra: add, axpy, sum of squares, column sums ---------------
+//
+// Same order of operations on every level: add and axpy are elementwise;
+// cg_sumsq keeps 16 float64 partial sums (element i goes to sum i mod 16)
+// and adds them in one fixed order; cg_colsum adds the rows one after the
+// other, as a column-by-column loop would.
+
+AVX512 static void add_avx512(float *d, const float *a, const float *b, size_t n) {
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		_mm512_storeu_ps(d + i, _mm512_add_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i)));
+	}
+	if (i < n) {
+		__mmask16 m = tail16(n - i);
+		_mm512_mask_storeu_ps(d + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i)));
+	}
+}
+
+AVX512 static void axpy_avx512(float alpha, const float *x, float *y, size_t n) {
+	__m512 al = _mm512_set1_ps(alpha);
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		_mm512_storeu_ps(y + i, _mm512_add_ps(_mm512_loadu_ps(y + i), _mm512_mul_ps(al, _mm512_loadu_ps(x + i))));
+	}
+	if (i < n) {
+		__mmask16 m = tail16(n - i);
+		__m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, y + i), _mm512_mul_ps(al, _mm512_maskz_loadu_ps(m, x + i)));
+		_mm512_mask_storeu_ps(y + i, m, v);
+	}
+}
+
+AVX512 static void sumsq_avx512(const float *x, size_t n, double acc[16]) {
+	__m512d lo = _mm512_setzero_pd(), hi = _mm512_setzero_pd();
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		__m512d a = _mm512_cvtps_pd(_mm256_loadu_ps(x + i));
+		__m512d b = _mm512_cvtps_pd(_mm256_loadu_ps(x + i + 8));
+		lo = _mm512_add_pd(lo, _mm512_mul_pd(a, a));
+		hi = _mm512_add_pd(hi, _mm512_mul_pd(b, b));
+	}
+	_mm512_storeu_pd(acc, lo);
+	_mm512_storeu_pd(acc + 8, hi);
+	for (size_t k = 0; i < n; i++, k++) {
+		acc[k] += (double)x[i] * (double)x[i];
+	}
+}
+
+AVX512 static void colsum_avx512(double *acc, const float *x, size_t rows, size_t cols) {
+	for (size_t r = 0; r < rows; r++) {
+		const float *xr = x + r * cols;
+		size_t c = 0;
+		for (; c + 8 <= cols; c += 8) {
+			_mm512_storeu_pd(acc + c, _mm512_add_pd(_mm512_loadu_pd(acc + c), _mm512_cvtps_pd(_mm256_loadu_ps(xr + c))));
+		}
+		for (; c < cols; c++) {
+			acc[c] += (double)xr[c];
+		}
+	}
+}
+
+AVX2 static void add_avx2(float *d, const float *a, const float *b, size_t n) {
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		_mm256_storeu_ps(d + i, _mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
+	}
+	for (; i < n; i++) {
+		d[i] = a[i] + b[i];
+	}
+}
+
+AVX2 static void axpy_avx2(float alpha, const float *x, float *y, size_t n) {
+	__m256 al = _mm256_set1_ps(alpha);
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		_mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_mul_ps(al, _mm256_loadu_ps(x + i))));
+	}
+	for (; i < n; i++) {
+		y[i] += alpha * x[i];
+	}
+}
+
+AVX2 static void sumsq_avx2(const float *x, size_t n, double acc[16]) {
+	__m256d s[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		for (int q = 0; q < 4; q++) {
+			__m256d a = _mm256_cvtps_pd(_mm_loadu_ps(x + i + 4 * q));
+			s[q] = _mm256_add_pd(s[q], _mm256_mul_pd(a, a));
+		}
+	}
+	for (int q = 0; q < 4; q++) {
+		_mm256_storeu_pd(acc + 4 * q, s[q]);
+	}
+	for (size_t k = 0; i < n; i++, k++) {
+		acc[k] += (double)x[i] * (double)x[i];
+	}
+}
+
+AVX2 static void colsum_avx2(double *acc, const float *x, size_t rows, size_t cols) {
+	for (size_t r = 0; r < rows; r++) {
+		const float *xr = x + r * cols;
+		size_t c = 0;
+		for (; c + 4 <= cols; c += 4) {
+			_mm256_storeu_pd(acc + c, _mm256_add_pd(_mm256_loadu_pd(acc + c), _mm256_cvtps_pd(_mm_loadu_ps(xr + c))));
+		}
+		for (; c < cols; c++) {
+			acc[c] += (double)xr[c];
+		}
+	}
+}
+
+static void sumsq_scalar(const float *x, size_t n, double acc[16]) {
+	for (int k = 0; k < 16; k++) {
+		acc[k] = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		acc[i % 16] += (double)x[i] * (double)x[i];
+	}
+}
+
+void cg_add(int level, float *d, const float *a, const float *b, size_t n) {
+	switch (level) {
+	case CG_AVX512:
+		add_avx512(d, a, b, n);
+		break;
+	case CG_AVX2:
+		add_avx2(d, a, b, n);
+		break;
+	default:
+		for (size_t i = 0; i < n; i++) {
+			d[i] = a[i] + b[i];
+		}
+	}
+}
+
+void cg_axpy(int level, float alpha, const float *x, float *y, size_t n) {
+	switch (level) {
+	case CG_AVX512:
+		axpy_avx512(alpha, x, y, n);
+		break;
+	case CG_AVX2:
+		axpy_avx2(alpha, x, y, n);
+		break;
+	default:
+		for (size_t i = 0; i < n; i++) {
+			y[i] += alpha * x[i];
+		}
+	}
+}
+
+double cg_sumsq(int level, const float *x, size_t n) {
+	double acc[16];
+	switch (level) {
+	case CG_AVX512:
+		sumsq_avx512(x, n, acc);
+		break;
+	case CG_AVX2:
+		sumsq_avx2(x, n, acc);
+		break;
+	default:
+		sumsq_scalar(x, n, acc);
+	}
+	// one fixed order: e_k = acc_k + acc_{k+8}, o_k = e_k + e_{k+4},
+	// sum = (o_0 + o_2) + (o_1 + o_3)
+	double e[8], o[4];
+	for (int k = 0; k < 8; k++) {
+		e[k] = acc[k] + acc[k + 8];
+	}
+	for (int k = 0; k < 4; k++) {
+		o[k] = e[k] + e[k + 4];
+	}
+	return ((o[0] + o[2]) + (o[1] + o[3]));
+}
+
+void cg_colsum(int level, double *acc, const float *x, size_t rows, size_t cols) {
+	switch (level) {
+	case CG_AVX512:
+		colsum_avx512(acc, x, rows, cols);
+		break;
+	case CG_AVX2:
+		colsum_avx2(acc, x, rows, cols);
+		break;
+	default:
+		for (size_t r = 0; r < rows; r++) {
+			for (size_t c = 0; c < cols; c++) {
+				acc[c] += (double)x[r * cols + c];
+			}
+		}
+	}
+}

@@ -71,3 +71,27 @@ func eulerVec(level int, x, phi, f, bias []float32, cols int, k float32) {
 	}
 	C.cg_euler(C.int(level), ptr(x), ptr(phi), ptr(f), ptr(bias), C.size_t(len(x)/cols), C.size_t(cols), C.float(k))
 }
+
+// addVec sets d = a + b.
+func addVec(level int, d, a, b []float32) {
+	_, _ = a[len(d)-1], b[len(d)-1]
+	C.cg_add(C.int(level), ptr(d), ptr(a), ptr(b), C.size_t(len(d)))
+}
+
+// axpyVec sets y ← y + alpha·x.
+func axpyVec(level int, alpha float32, x, y []float32) {
+	_ = x[len(y)-1]
+	C.cg_axpy(C.int(level), C.float(alpha), ptr(x), ptr(y), C.size_t(len(y)))
+}
+
+// sumSquaresVec returns Σ x_i² in float64, summed in the order of cg_sumsq.
+func sumSquaresVec(level int, x []float32) float64 {
+	return float64(C.cg_sumsq(C.int(level), ptr(x), C.size_t(len(x))))
+}
+
+// colSumVec adds the rows of x (rows of len(acc)) to acc, in float64.
+func colSumVec(level int, acc []float64, x []float32) {
+	cols := len(acc)
+	_ = x[len(x)/cols*cols-1]
+	C.cg_colsum(C.int(level), (*C.double)(unsafe.Pointer(&acc[0])), ptr(x), C.size_t(len(x)/cols), C.size_t(cols))
+}

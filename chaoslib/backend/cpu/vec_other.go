@@ -32,3 +32,40 @@ func eulerVec(_ int, x, phi, f, bias []float32, cols int, k float32) {
 		}
 	}
 }
+
+func addVec(_ int, d, a, b []float32) {
+	for i := range d {
+		d[i] = a[i] + b[i]
+	}
+}
+
+func axpyVec(_ int, alpha float32, x, y []float32) {
+	for i, v := range x {
+		y[i] += alpha * v
+	}
+}
+
+// sumSquaresVec sums in the order of the amd64 kernels: 16 partial sums.
+func sumSquaresVec(_ int, x []float32) float64 {
+	var acc [16]float64
+	for i, v := range x {
+		acc[i%16] += float64(v) * float64(v)
+	}
+	var e [8]float64
+	for k := range e {
+		e[k] = acc[k] + acc[k+8]
+	}
+	var o [4]float64
+	for k := range o {
+		o[k] = e[k] + e[k+4]
+	}
+	return (o[0] + o[2]) + (o[1] + o[3])
+}
+
+func colSumVec(_ int, acc []float64, x []float32) {
+	for r := 0; r < len(x); r += len(acc) {
+		for c, v := range x[r : r+len(acc)] {
+			acc[c] += float64(v)
+		}
+	}
+}

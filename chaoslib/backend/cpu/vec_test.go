@@ -192,3 +192,62 @@ func TestEulerVecLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestAlgebraVecLevels: add, axpy, the column sums and the sum of squares
+// agree bit for bit on every level (lengths with vector tails), add and axpy
+// equal the plain Go loops, the column sums equal a column-by-column float64
+// loop, and the sum of squares is within float64 rounding of a plain sum.
+func TestAlgebraVecLevels(t *testing.T) {
+	for _, n := range []int{1, 5, 16, 17, 100, 1029} {
+		a, b := make([]float32, n), make([]float32, n)
+		for i := range a {
+			a[i] = float32(math.Sin(float64(i)*0.7)) * 2
+			b[i] = float32(math.Cos(float64(i)*1.3)) / 3
+		}
+		var plain float64
+		for _, v := range a {
+			plain += float64(v) * float64(v)
+		}
+		var sq0 float64
+		for li, l := range vecLevels() {
+			d, y := make([]float32, n), append([]float32(nil), b...)
+			addVec(l, d, a, b)
+			axpyVec(l, -0.3, a, y)
+			for i := range d {
+				if d[i] != a[i]+b[i] || y[i] != b[i]+(-0.3)*a[i] {
+					t.Fatalf("%s n=%d: element %d: add %g, axpy %g", levelName(l), n, i, d[i], y[i])
+				}
+			}
+			sq := sumSquaresVec(l, a)
+			if li == 0 {
+				sq0 = sq
+			} else if sq != sq0 {
+				t.Fatalf("%s n=%d: sum of squares %v, scalar %v", levelName(l), n, sq, sq0)
+			}
+			if math.Abs(sq-plain) > 1e-13*plain {
+				t.Fatalf("%s n=%d: sum of squares %v, plain sum %v", levelName(l), n, sq, plain)
+			}
+			for _, cols := range []int{1, 3, 8, 9} {
+				rows := n / cols
+				if rows == 0 {
+					continue
+				}
+				acc := make([]float64, cols)
+				acc[0] = 0.5 // added to, not overwritten
+				colSumVec(l, acc, a[:rows*cols])
+				for c := range cols {
+					want := 0.0
+					if c == 0 {
+						want = 0.5
+					}
+					for r := range rows {
+						want += float64(a[r*cols+c])
+					}
+					if acc[c] != want {
+						t.Fatalf("%s %d×%d: column %d sum %v, want %v", levelName(l), rows, cols, c, acc[c], want)
+					}
+				}
+			}
+		}
+	}
+}
