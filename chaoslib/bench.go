@@ -20,21 +20,23 @@ const (
 // BenchResult is the speed of one training step on a backend, set against
 // the backend's own GEMM rate on the same shapes, measured in the same run.
 type BenchResult struct {
-	Backend    string  `json:"backend"`
-	Arch       Arch    `json:"arch"`
-	Chains     int     `json:"chains"`
-	Batch      int     `json:"batch"`
-	EulerSteps int     `json:"euler_steps"`
-	Steps      int     `json:"steps_timed"`
-	MsPerStep  float64 `json:"ms_per_step"`
-	GFLOP      float64 `json:"gflop_per_step"` // GEMM FLOPs of one training step / 1e9
-	GFLOPS     float64 `json:"gflops"`         // GEMM FLOPs / step time
-	GemmGFLOPS float64 `json:"gemm_gflops"`    // the backend's GEMM alone, same shapes and counts
-	Ratio      float64 `json:"ratio"`          // GFLOPS / GemmGFLOPS
-	GemmShapes int     `json:"gemm_shapes"`
-	GemmCalls  int     `json:"gemm_calls"`
-	BLASCore   string  `json:"blas_core,omitempty"`   // set by callers on the CPU backend: OpenBLAS kernel family
-	BLASKernel string  `json:"blas_kernel,omitempty"` // and how it was chosen
+	Backend     string  `json:"backend"`
+	Arch        Arch    `json:"arch"`
+	Chains      int     `json:"chains"`
+	Batch       int     `json:"batch"`
+	EulerSteps  int     `json:"euler_steps"`
+	Steps       int     `json:"steps_timed"`
+	MsPerStep   float64 `json:"ms_per_step"`
+	GFLOP       float64 `json:"gflop_per_step"` // GEMM FLOPs of one training step / 1e9
+	GFLOPS      float64 `json:"gflops"`         // GEMM FLOPs / step time
+	GemmGFLOPS  float64 `json:"gemm_gflops"`    // the backend's GEMM alone, same shapes and counts
+	Ratio       float64 `json:"ratio"`          // GFLOPS / GemmGFLOPS
+	GemmShapes  int     `json:"gemm_shapes"`
+	GemmCalls   int     `json:"gemm_calls"`
+	BLASCore    string  `json:"blas_core,omitempty"`    // set by callers on the CPU backend: OpenBLAS kernel family
+	BLASKernel  string  `json:"blas_kernel,omitempty"`  // and how it was chosen
+	BLASThreads int     `json:"blas_threads,omitempty"` // OpenBLAS threads per GEMM
+	PassThreads int     `json:"pass_threads,omitempty"` // goroutines per elementwise pass
 }
 
 func (r BenchResult) String() string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
 	"github.com/chaosgen/chaosgen/device"
 	"github.com/chaosgen/chaosgen/internal/openblas"
 )
@@ -57,9 +58,10 @@ func runBench(args []string) error {
 		if err != nil {
 			return err
 		}
-		if be.Name() == "cpu" {
+		if c, ok := be.(*cpu.Backend); ok {
 			k := openblas.Current()
 			r.BLASCore, r.BLASKernel = k.Core, k.String()
+			r.BLASThreads, r.PassThreads = openblas.Threads(), c.Threads()
 		}
 		results = append(results, r)
 		if *asJSON {
@@ -68,7 +70,7 @@ func runBench(args []string) error {
 		if i == 0 {
 			fmt.Printf("model        %s (N=%d, hidden %v), %s, B=%d, %d Euler steps\n", cfg.Arch, cfg.N, cfg.Hidden, r.Backend, r.Batch, r.EulerSteps)
 			if r.BLASKernel != "" {
-				fmt.Printf("OpenBLAS     %s\n", r.BLASKernel)
+				fmt.Printf("OpenBLAS     %s, %d threads per GEMM; elementwise passes on %d goroutine(s)\n", r.BLASKernel, r.BLASThreads, r.PassThreads)
 			}
 			fmt.Printf("%8s %10s %11s %9s %13s %7s\n", "P", "ms/step", "GFLOP/step", "GFLOP/s", "SGEMM GFLOP/s", "ratio")
 		}

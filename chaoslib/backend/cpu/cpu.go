@@ -7,8 +7,10 @@ package cpu
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/internal/openblas"
 )
 
 // Mat is a dense row-major float32 matrix in host memory.
@@ -32,11 +34,28 @@ type Backend struct {
 var _ backend.Backend = (*Backend)(nil)
 
 // New returns a CPU backend whose elementwise passes use the given number of
-// goroutines (threads ≤ 0 means runtime.GOMAXPROCS(0)). OpenBLAS manages its
-// own threads (OPENBLAS_NUM_THREADS).
+// goroutines; threads ≤ 0 chooses DefaultThreads(). OpenBLAS manages its own
+// threads (OPENBLAS_NUM_THREADS, or openblas.SetThreads).
 func New(threads int) *Backend {
+	if threads <= 0 {
+		threads = DefaultThreads()
+	}
 	return &Backend{pool: newPool(threads)}
 }
+
+// DefaultThreads is the number of goroutines for the elementwise passes that
+// never oversubscribes the CPU: GOMAXPROCS − (OpenBLAS threads − 1), at least
+// 1. The passes run right after GEMMs, while OpenBLAS's idle worker threads
+// still spin (about 10 ms after each call on the machine the README
+// describes), so each of those workers keeps a core busy; the calling
+// goroutine takes the core of the BLAS thread it runs on. With 2 cores and
+// 2 BLAS threads the passes run on one goroutine.
+func DefaultThreads() int {
+	return max(1, runtime.GOMAXPROCS(0)-openblas.Threads()+1)
+}
+
+// Threads returns the number of goroutines of the elementwise passes.
+func (b *Backend) Threads() int { return b.pool.workers }
 
 // Name returns "cpu".
 func (*Backend) Name() string { return "cpu" }

@@ -1,7 +1,6 @@
 package cpu
 
 import (
-	"runtime"
 	"sync"
 )
 
@@ -47,9 +46,6 @@ type pool struct {
 const minChunk = 16384
 
 func newPool(workers int) *pool {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	p := &pool{workers: workers, jobs: make(chan job, workers)}
 	for w := 1; w < workers; w++ { // the caller is the last worker
 		go func() {
