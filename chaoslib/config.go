@@ -192,9 +192,9 @@ func (c Config) Validate() error {
 	case !finite(c.DataClip) || c.DataClip < 0 || c.DataClip >= 1:
 		return bad("DataClip", c.DataClip, "must satisfy 0 ≤ clip < 1")
 	}
-	if k, err := c.StepsAt(c.T); err != nil || k == 0 {
+	if k, err := c.StepsAt(c.T); err != nil || k == 0 || k > MaxTrainEulerSteps {
 		if err == nil {
-			err = fmt.Errorf("T/dt = %g rounds to 0 Euler steps", c.T/c.Dt)
+			err = fmt.Errorf("T/dt = %d Euler steps per training phase; want 1…%d", k, MaxTrainEulerSteps)
 		}
 		return bad("T", c.T, err.Error())
 	}

@@ -19,10 +19,15 @@ const (
 	MaxRows = 1 << 20 // 1,048,576
 	// MaxTimes is the most snapshot times of one sampling run.
 	MaxTimes = 1000
-	// MaxEulerSteps is the most Euler steps t/dt of one run (t ≤ 200,000
-	// at dt = 0.2), and the most Gibbs steps k of the RBM baseline, so that
-	// a mistyped time fails at once instead of running for days.
+	// MaxEulerSteps is the most Euler steps t/dt of one free run (t ≤
+	// 200,000 at dt = 0.2), so that a mistyped time fails at once instead of
+	// running for days.
 	MaxEulerSteps = 1_000_000
+	// MaxTrainEulerSteps is the most Euler steps T/dt of each phase of a
+	// training step (T ≤ 2,000 at dt = 0.2), and the most Gibbs steps k of
+	// the RBM baseline: a training step runs them twice, and progress is
+	// reported between steps.
+	MaxTrainEulerSteps = 10_000
 	// MaxSteps is the most training steps (updates) of one run.
 	MaxSteps = 1_000_000_000
 	// MaxSweepRuns is the most runs of one sweep (grid points, or --random).

@@ -62,6 +62,7 @@ func TestValidateLimits(t *testing.T) {
 		{"T", func(c *Config) { c.Dt = 1e-300 }},
 		{"T", func(c *Config) { c.T = 0.3 }},
 		{"T", func(c *Config) { c.T = 0.01 }}, // 0.05 steps: not whole
+		{"T", func(c *Config) { c.T = (MaxTrainEulerSteps + 1) * 0.2 }},
 	} {
 		c := Tiny(Restricted)
 		tc.edit(&c)
@@ -73,7 +74,7 @@ func TestValidateLimits(t *testing.T) {
 	}
 	for _, arch := range Archs() {
 		c := PaperMNIST(arch)
-		c.N, c.Batch, c.Chains, c.Steps = MaxUnits, MaxRows, MaxRows, MaxSteps
+		c.N, c.Batch, c.Chains, c.Steps, c.T = MaxUnits, MaxRows, MaxRows, MaxSteps, MaxTrainEulerSteps*c.Dt
 		if err := c.Validate(); err != nil {
 			t.Errorf("%s at the limits: %v", arch, err)
 		}

@@ -116,8 +116,8 @@ func (c Config) Validate() error {
 		return bad("N", c.N, fmt.Sprintf("must be in 1…%d", chaoslib.MaxUnits))
 	case c.M <= 0 || c.M > chaoslib.MaxUnits:
 		return bad("M", c.M, fmt.Sprintf("must be in 1…%d", chaoslib.MaxUnits))
-	case c.K <= 0 || c.K > chaoslib.MaxEulerSteps:
-		return bad("K", c.K, fmt.Sprintf("must be in 1…%d", chaoslib.MaxEulerSteps))
+	case c.K <= 0 || c.K > chaoslib.MaxTrainEulerSteps:
+		return bad("K", c.K, fmt.Sprintf("must be in 1…%d", chaoslib.MaxTrainEulerSteps))
 	case !finite(c.LR) || c.LR <= 0:
 		return bad("LR", c.LR, "must be finite and > 0")
 	case c.Batch <= 0 || c.Batch > chaoslib.MaxRows:

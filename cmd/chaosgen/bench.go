@@ -17,6 +17,9 @@ func init() {
 	register("bench", "time a training step against the backend's own SGEMM rate", runBench)
 }
 
+// maxRepeat is the most training steps bench times.
+const maxRepeat = 10_000
+
 func runBench(args []string) error {
 	chains, args, err := takeIntList(args, "chains")
 	if err != nil {
@@ -33,8 +36,8 @@ func runBench(args []string) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if *repeat < 0 {
-		return fmt.Errorf("--repeat %d: must be ≥ 0", *repeat)
+	if *repeat < 0 || *repeat > maxRepeat {
+		return fmt.Errorf("--repeat %d: must be in 0…%d", *repeat, maxRepeat)
 	}
 	cfg, err := cf.config()
 	if err != nil {
@@ -51,7 +54,11 @@ func runBench(args []string) error {
 	var results []chaoslib.BenchResult
 	for i, p := range chains {
 		cfg.Chains = p
-		if err := cfg.Validate(); err != nil {
+		err := cfg.Validate()
+		if err == nil {
+			err = cfg.CheckTrainMemory()
+		}
+		if err != nil {
 			return fmt.Errorf("--chains %d: %v", p, err)
 		}
 		r, err := chaoslib.BenchTrainingStep(cfg, be, *repeat)

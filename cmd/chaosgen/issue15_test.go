@@ -136,7 +136,8 @@ func TestIssue15(t *testing.T) {
 		{runEval, []string{"--checkpoint", ck, "--t", "0.1"}, "not a whole number of Euler steps"},
 		{runSample, []string{"--checkpoint", ck, "--t", "1e9"}, "at most 1000000"},
 		{runTrain, []string{"--out", p("r"), "--T", "1e9"}, "at most 1000000"},
-		{runRBM, []string{"--out", p("r"), "--k", "1000000000"}, "--k 1000000000: must be in 1…1000000"},
+		{runTrain, []string{"--out", p("r"), "--T", "4000"}, "--T 4000: T/dt = 20000 Euler steps per training phase; want 1…10000"},
+		{runRBM, []string{"--out", p("r"), "--k", "1000000000"}, "--k 1000000000: must be in 1…10000"},
 		// unclear errors
 		{runSample, []string{"--checkpoint", ck, "--out", ""}, `--out "": empty path`},
 		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("missing/g.png")}, "folder " + p("missing") + " does not exist"},

@@ -113,6 +113,17 @@ func runLyapunov(args []string) error {
 // measureAll measures each config's network (untrained, or ck's trained one)
 // and prints the table or JSON.
 func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev string, o chaos.ModelOptions, asJSON bool) error {
+	if err := checkRows("chains", o.Chains); err != nil {
+		return err
+	}
+	for _, c := range cfgs {
+		if err := checkTime("t-max", o.Time, c); err != nil {
+			return err
+		}
+		if err := checkTime("transient", o.Transient, c); err != nil {
+			return err
+		}
+	}
 	be, err := device.Open(dev)
 	if err != nil {
 		return fmt.Errorf("--device: %v", err)
