@@ -51,8 +51,10 @@ func (l *countLearner) Load(path string) (map[string]any, error) {
 	return v.Extra, err
 }
 
-func (l *countLearner) Record(info RunInfo) any { return map[string]any{"total": l.total, "info": info} }
-func (l *countLearner) Kind() string            { return KindTrain }
+func (l *countLearner) Record(info RunInfo) any {
+	return map[string]any{"total": l.total, "info": info}
+}
+func (l *countLearner) Kind() string { return KindTrain }
 
 // TestRunLoop checks Run's contract on a Learner that only counts: metrics
 // rows at step 0, every EvalEvery and the end; checkpoints at LogSteps; an
