@@ -53,6 +53,23 @@ static inline float tanh1(float x) {
 static inline float euler1(float x, float f, float b, float k) { return x + k * ((f + b) - x); }
 static inline float euler0(float x, float f, float k) { return x + k * (f - x); }
 
+// RATIONAL declares p = p(x) and q = q(x) of Tanh32 for a vector x, with the
+// vector type V and its multiply, add and broadcast, in tanh1's order.
+#define RATIONAL(V, MUL, ADD, SET1)                  \
+	V x2 = MUL(x, x);                             \
+	V p = SET1(A13);                              \
+	p = ADD(MUL(p, x2), SET1(A11));               \
+	p = ADD(MUL(p, x2), SET1(A9));                \
+	p = ADD(MUL(p, x2), SET1(A7));                \
+	p = ADD(MUL(p, x2), SET1(A5));                \
+	p = ADD(MUL(p, x2), SET1(A3));                \
+	p = ADD(MUL(p, x2), SET1(A1));                \
+	p = MUL(p, x);                                \
+	V q = SET1(B6);                               \
+	q = ADD(MUL(q, x2), SET1(B4));                \
+	q = ADD(MUL(q, x2), SET1(B2));                \
+	q = ADD(MUL(q, x2), SET1(B0))
+
 // ---- AVX-512 --------------------------------------------------------------
 
 #define AVX512 __attribute__((target("avx512f")))
@@ -62,19 +79,7 @@ static inline float euler0(float x, float f, float k) { return x + k * (f - x); 
 AVX512 static inline __m512 tanh16(__m512 x) {
 	x = _mm512_min_ps(_mm512_set1_ps(CLAMP), x);
 	x = _mm512_max_ps(_mm512_set1_ps(-CLAMP), x);
-	__m512 x2 = _mm512_mul_ps(x, x);
-	__m512 p = _mm512_set1_ps(A13);
-	p = _mm512_add_ps(_mm512_mul_ps(p, x2), _mm512_set1_ps(A11));
-	p = _mm512_add_ps(_mm512_mul_ps(p, x2), _mm512_set1_ps(A9));
-	p = _mm512_add_ps(_mm512_mul_ps(p, x2), _mm512_set1_ps(A7));
-	p = _mm512_add_ps(_mm512_mul_ps(p, x2), _mm512_set1_ps(A5));
-	p = _mm512_add_ps(_mm512_mul_ps(p, x2), _mm512_set1_ps(A3));
-	p = _mm512_add_ps(_mm512_mul_ps(p, x2), _mm512_set1_ps(A1));
-	p = _mm512_mul_ps(p, x);
-	__m512 q = _mm512_set1_ps(B6);
-	q = _mm512_add_ps(_mm512_mul_ps(q, x2), _mm512_set1_ps(B4));
-	q = _mm512_add_ps(_mm512_mul_ps(q, x2), _mm512_set1_ps(B2));
-	q = _mm512_add_ps(_mm512_mul_ps(q, x2), _mm512_set1_ps(B0));
+	RATIONAL(__m512, _mm512_mul_ps, _mm512_add_ps, _mm512_set1_ps);
 	return _mm512_div_ps(p, q);
 }
 
@@ -135,19 +140,7 @@ AVX512 static void euler_avx512(float *x, float *phi, const float *f, const floa
 AVX2 static inline __m256 tanh8(__m256 x) {
 	x = _mm256_min_ps(_mm256_set1_ps(CLAMP), x);
 	x = _mm256_max_ps(_mm256_set1_ps(-CLAMP), x);
-	__m256 x2 = _mm256_mul_ps(x, x);
-	__m256 p = _mm256_set1_ps(A13);
-	p = _mm256_add_ps(_mm256_mul_ps(p, x2), _mm256_set1_ps(A11));
-	p = _mm256_add_ps(_mm256_mul_ps(p, x2), _mm256_set1_ps(A9));
-	p = _mm256_add_ps(_mm256_mul_ps(p, x2), _mm256_set1_ps(A7));
-	p = _mm256_add_ps(_mm256_mul_ps(p, x2), _mm256_set1_ps(A5));
-	p = _mm256_add_ps(_mm256_mul_ps(p, x2), _mm256_set1_ps(A3));
-	p = _mm256_add_ps(_mm256_mul_ps(p, x2), _mm256_set1_ps(A1));
-	p = _mm256_mul_ps(p, x);
-	__m256 q = _mm256_set1_ps(B6);
-	q = _mm256_add_ps(_mm256_mul_ps(q, x2), _mm256_set1_ps(B4));
-	q = _mm256_add_ps(_mm256_mul_ps(q, x2), _mm256_set1_ps(B2));
-	q = _mm256_add_ps(_mm256_mul_ps(q, x2), _mm256_set1_ps(B0));
+	RATIONAL(__m256, _mm256_mul_ps, _mm256_add_ps, _mm256_set1_ps);
 	return _mm256_div_ps(p, q);
 }
 
