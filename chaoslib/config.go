@@ -194,7 +194,9 @@ func (c Config) Validate() error {
 	}
 	if k, err := c.StepsAt(c.T); err != nil || k == 0 || k > MaxTrainEulerSteps {
 		if err == nil {
-			err = fmt.Errorf("T/dt = %d Euler steps per training phase; want 1…%d", k, MaxTrainEulerSteps)
+			err = fmt.Errorf("T/dt = %d Euler steps per training phase; want 1…%d (change T or dt)", k, MaxTrainEulerSteps)
+		} else if c.T/c.Dt > MaxEulerSteps {
+			err = fmt.Errorf("%v (change T or dt)", err)
 		}
 		return bad("T", c.T, err.Error())
 	}

@@ -25,6 +25,11 @@ const (
 // config.json saying "rbm", a sweep by sweep.json. warn (may be nil) hears
 // of a stale lock taken over. The caller releases the folder when done.
 func ClaimRun(dir, kind string, warn func(string)) (*safefile.RunDir, error) {
+	if marked, _ := safefile.ReadKind(dir); marked == "" {
+		if old := legacyKind(dir); old != "" && old != kind {
+			return nil, fmt.Errorf("%s holds a run of kind %q (recognised by its files), not %q; use another folder", dir, old, kind)
+		}
+	}
 	return safefile.ClaimRunDir(dir, kind, func(dir string) bool { return legacyKind(dir) == kind }, warn)
 }
 

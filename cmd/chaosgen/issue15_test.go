@@ -70,6 +70,7 @@ func TestIssue15(t *testing.T) {
 		}
 	})
 	os.Symlink(p("target.npy"), p("link.npy"))
+	os.WriteFile(p("afile"), []byte("x"), 0o644)
 	os.Mkdir(p("rbm-run"), 0o755)
 	os.WriteFile(p("rbm-run/rbm.npz"), []byte("x"), 0o644)
 	os.Mkdir(p("other"), 0o755)
@@ -106,7 +107,7 @@ func TestIssue15(t *testing.T) {
 		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("link.npy")}, "symbolic link"},
 		{runPack, []string{"--checkpoint", ck, "--out", ck}, "is also the input"},
 		{runPack, []string{"--checkpoint", odd, "--out", p("packed.npz")}, "does not match the checkpoint's SHA-256"},
-		{runTrain, []string{"--out", p("rbm-run")}, "not empty and holds no run of kind \"train\""},
+		{runTrain, []string{"--out", p("rbm-run")}, `holds a run of kind "rbm" (recognised by its files), not "train"`},
 		{runTrain, []string{"--out", p("other")}, "not empty and holds no run of kind \"train\""},
 		{runRBM, []string{"--out", trainRun}, `holds a run of kind "train"`},
 		{runSweep, []string{"--out", trainRun, "--grid", "g=1.5"}, `holds a run of kind "train"`},
@@ -136,7 +137,8 @@ func TestIssue15(t *testing.T) {
 		{runEval, []string{"--checkpoint", ck, "--t", "0.1"}, "not a whole number of Euler steps"},
 		{runSample, []string{"--checkpoint", ck, "--t", "1e9"}, "at most 1000000"},
 		{runTrain, []string{"--out", p("r"), "--T", "1e9"}, "at most 1000000"},
-		{runTrain, []string{"--out", p("r"), "--T", "4000"}, "--T 4000: T/dt = 20000 Euler steps per training phase; want 1…10000"},
+		{runTrain, []string{"--out", p("r"), "--T", "4000"}, "--T 4000: T/dt = 20000 Euler steps per training phase; want 1…10000 (change T or dt)"},
+		{runTrain, []string{"--out", p("afile")}, "exists and is not a folder"},
 		{runRBM, []string{"--out", p("r"), "--k", "1000000000"}, "--k 1000000000: must be in 1…10000"},
 		// unclear errors
 		{runSample, []string{"--checkpoint", ck, "--out", ""}, `--out "": empty path`},
