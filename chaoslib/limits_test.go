@@ -111,33 +111,40 @@ func TestMemoryEstimate(t *testing.T) {
 	}
 }
 
-// checkpointWithMeta saves a real checkpoint of cfg, then rewrites its
-// meta.json with edit applied, keeping the arrays.
-func checkpointWithMeta(t *testing.T, arch Arch, edit func(m map[string]any)) string {
+// toyCheckpoint returns the meta.json and arrays of a real checkpoint of
+// the toy model of arch.
+func toyCheckpoint(t testing.TB, arch Arch) (meta []byte, arrays []npz.Array) {
 	t.Helper()
-	tr := mustTrainer(t, toyConfig(arch))
-	ck := tr.Checkpoint()
+	ck := mustTrainer(t, toyConfig(arch)).Checkpoint()
 	path := filepath.Join(t.TempDir(), "ck.npz")
 	if err := ck.Save(path); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(path)
-	js, _, err := npz.Decode(raw, "test")
+	meta, _, err := npz.Decode(raw, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, p := range ck.Params {
+		arrays = append(arrays, npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data})
+	}
+	return meta, arrays
+}
+
+// checkpointWithMeta writes a toy checkpoint whose meta.json has edit
+// applied, keeping the arrays.
+func checkpointWithMeta(t *testing.T, arch Arch, edit func(m map[string]any)) string {
+	t.Helper()
+	js, arrays := toyCheckpoint(t, arch)
 	var m map[string]any
 	json.Unmarshal(js, &m)
 	edit(m)
 	js, _ = json.Marshal(m)
-	var arrays []npz.Array
-	for _, p := range ck.Params {
-		arrays = append(arrays, npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data})
-	}
 	out, err := npz.Encode(js, arrays)
 	if err != nil {
 		t.Fatal(err)
 	}
+	path := filepath.Join(t.TempDir(), "edited.npz")
 	os.WriteFile(path, out, 0o644)
 	return path
 }
@@ -194,25 +201,11 @@ func TestLoadCheckpointNotRegular(t *testing.T) {
 // checkpoint, parsing never panics, and a checkpoint it accepts builds its
 // model.
 func FuzzCheckpointMeta(f *testing.F) {
-	tr := mustTrainer(f, toyConfig(Restricted))
-	ck := tr.Checkpoint()
-	path := filepath.Join(f.TempDir(), "ck.npz")
-	if err := ck.Save(path); err != nil {
-		f.Fatal(err)
-	}
-	raw, _ := os.ReadFile(path)
-	js, _, err := npz.Decode(raw, "test")
-	if err != nil {
-		f.Fatal(err)
-	}
+	js, arrays := toyCheckpoint(f, Restricted)
 	f.Add(js)
 	f.Add([]byte(strings.Replace(string(js), `"step": 0`, `"step": -1`, 1)))
 	f.Add([]byte(strings.Replace(string(js), `"hidden": [`, `"hidden": [100000000, `, 1)))
 	f.Add([]byte(`{"format":"chaosgen-checkpoint","version":1}`))
-	var arrays []npz.Array
-	for _, p := range ck.Params {
-		arrays = append(arrays, npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data})
-	}
 	f.Fuzz(func(t *testing.T, meta []byte) {
 		raw, err := npz.Encode(meta, arrays)
 		if err != nil {
