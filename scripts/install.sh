@@ -251,7 +251,7 @@ check_go() {
 # print_go_env: the shell lines that give the caller the Go check_go chose:
 #   eval "$(scripts/install.sh go-env)"
 print_go_env() {
-	check_go
+	check_go >&2 # stdout is eval'd by the caller: apt's and Go's messages go to stderr
 	printf 'export PATH=%q\n' "$PATH"
 	[ -z "$GO_TOOLCHAIN_SET" ] || printf 'export GOTOOLCHAIN=%q\n' "$GO_TOOLCHAIN_SET"
 }
