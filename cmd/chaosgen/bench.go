@@ -27,7 +27,7 @@ func runBench(args []string) error {
 	}
 	fs := newFlags("bench", "[--model M] [--preset paper|tiny] [config flags] [--chains P1,P2,…] [--repeat K] [--json]")
 	cf := addConfigFlags(fs)
-	fs.Lookup("chains").Usage = "free chains `P1,P2,…` per update: one bench per value (taken out before parsing, by takeIntList)"
+	fs.Lookup("chains").Usage = "free chains per update, `P1,P2,…`: one bench per value"
 	repeat := fs.Int("repeat", 0, "training steps timed after one warm-up step (0: as many as fill about 2 s, at least 3)")
 	asJSON := fs.Bool("json", false, "print JSON (an array when --chains lists several values)")
 	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
