@@ -33,7 +33,7 @@ type Options struct {
 
 // Spectrum is the outcome of a Lyapunov run.
 type Spectrum struct {
-	Exponents []float64   // λ_1 ≥ … ≥ λ_k, mean over chains
+	Exponents []float64   // λ_1, …, λ_k, mean over chains (ordered λ_1 ≥ λ_2 ≥ … only in the limit of long runs)
 	Spread    []float64   // standard deviation of each exponent over chains
 	PerChain  [][]float64 // chains × k
 	// Times are the averaging times (after the transient) at which the

@@ -148,7 +148,7 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Printf("%-12s %6s %-9s %6s %10s %10s %10s %10s %7s %7s\n", "arch", "N", "hidden", "g", "λ_max", "±", "λ_T", "±", "t_max", "chains")
+	fmt.Printf("%-12s %6s %-9s %6s %10s %10s %10s %10s %7s %7s\n", "arch", "N", "hidden", "g", "λ_max", "sd", "λ_T", "sd", "t_max", "chains")
 	for _, r := range out {
 		fmt.Printf("%-12s %6d %-9s %6g %10.4f %10.4f %10.4f %10.4f %7g %7d\n", r.Arch, r.N, fmt.Sprint(r.Hidden), r.G, r.LambdaMax, r.LambdaMaxSpread, r.LambdaT, r.LambdaTSpread, r.TMax, r.Chains)
 		if len(r.Spectrum) > 0 {
