@@ -27,12 +27,18 @@ import (
 // --resume rule and, for numbers, the sweep axis then follow, and
 // TestTrainArgsRoundTrip (cmd/chaosgen) covers the new field once its
 // random value is drawn in randomConfig there.
-type ConfigField struct {
-	Name   string            // Go name in Config, as FieldError.Field spells it
-	Flag   string            // command-line flag, without "--"; also the sweep field name
-	Help   string            // the flag's help, without the preset values; a `word` in backquotes names the value
-	Resume bool              // --resume may change it (else the run's own value must be kept)
-	Ptr    func(*Config) any // the field's address in c
+type ConfigField = Field[Config]
+
+// Field describes one field of a config struct C that has a flag: Config's
+// table is ConfigFields, the RBM's is rbm.ConfigFields. The flags, the
+// --resume check and the rewriting of validation errors in cmd/chaosgen
+// read such tables for both.
+type Field[C any] struct {
+	Name   string       // Go name in C, as FieldError.Field spells it
+	Flag   string       // command-line flag, without "--"; also the sweep field name
+	Help   string       // the flag's help, without the preset values; a `word` in backquotes names the value
+	Resume bool         // --resume may change it (else the run's own value must be kept)
+	Ptr    func(*C) any // the field's address in c
 }
 
 // ConfigFields is the table of Config fields that have a flag, in the order
@@ -78,18 +84,21 @@ func FieldByFlag(flag string) (ConfigField, bool) {
 }
 
 // FieldByName returns the ConfigFields row of a Config field's Go name.
-func FieldByName(name string) (ConfigField, bool) {
-	for _, f := range ConfigFields {
+func FieldByName(name string) (ConfigField, bool) { return FieldNamed(ConfigFields, name) }
+
+// FieldNamed returns the row of fields for a Go field name.
+func FieldNamed[C any](fields []Field[C], name string) (Field[C], bool) {
+	for _, f := range fields {
 		if f.Name == name {
 			return f, true
 		}
 	}
-	return ConfigField{}, false
+	return Field[C]{}, false
 }
 
 // Get returns the field's value of c as the flag takes it: floats in the
 // shortest form that parses back exactly, Hidden as "M1,M2" ("" for none).
-func (f ConfigField) Get(c Config) string {
+func (f Field[C]) Get(c C) string {
 	switch p := f.Ptr(&c).(type) {
 	case *float64:
 		return strconv.FormatFloat(*p, 'g', -1, 64)
@@ -108,13 +117,13 @@ func (f ConfigField) Get(c Config) string {
 		}
 		return strings.Join(s, ",")
 	}
-	panic("chaoslib: ConfigField " + f.Name + ": unknown kind")
+	panic("chaoslib: Field " + f.Name + ": unknown kind")
 }
 
 // Set parses s (as written by Get, or typed on the command line) into the
 // field of c. Errors name the flag and quote the value; range checks are
 // Validate's.
-func (f ConfigField) Set(c *Config, s string) error {
+func (f Field[C]) Set(c *C, s string) error {
 	bad := func(want string) error { return fmt.Errorf("--%s %q: want %s", f.Flag, s, want) }
 	t := strings.TrimSpace(s)
 	switch p := f.Ptr(c).(type) {
@@ -158,7 +167,7 @@ func (f ConfigField) Set(c *Config, s string) error {
 		}
 		*p = hs
 	default:
-		panic("chaoslib: ConfigField " + f.Name + ": unknown kind")
+		panic("chaoslib: Field " + f.Name + ": unknown kind")
 	}
 	return nil
 }
@@ -167,17 +176,21 @@ func (f ConfigField) Set(c *Config, s string) error {
 // holds, in c, the presets' value: the plain rule's, or the usual momentum
 // and Adam constants. runs.TrainArgs leaves such flags out, so that the
 // command line of a run with the plain rule names no option it does not use.
-func (f ConfigField) Default(c Config) bool {
+func (f Field[C]) Default(c C) bool {
+	plain, ok := any(Config{LearningRule: defaultLearningRule()}).(C)
+	if !ok {
+		return false // not a Config field
+	}
 	if _, ok := reflect.TypeFor[LearningRule]().FieldByName(f.Name); !ok {
 		return false
 	}
-	return f.Get(c) == f.Get(Config{LearningRule: defaultLearningRule()})
+	return f.Get(c) == f.Get(plain)
 }
 
 // Numeric reports whether the field is a number (Hidden counts: a sweep
 // sets every layer to one size), so that a sweep can vary it.
-func (f ConfigField) Numeric() bool {
-	switch f.Ptr(new(Config)).(type) {
+func (f Field[C]) Numeric() bool {
+	switch f.Ptr(new(C)).(type) {
 	case *float64, *int, *uint64, *[]int:
 		return true
 	}
@@ -185,8 +198,8 @@ func (f ConfigField) Numeric() bool {
 }
 
 // Whole reports whether the field's numbers are integers.
-func (f ConfigField) Whole() bool {
-	switch f.Ptr(new(Config)).(type) {
+func (f Field[C]) Whole() bool {
+	switch f.Ptr(new(C)).(type) {
 	case *int, *uint64, *[]int:
 		return true
 	}
@@ -195,7 +208,7 @@ func (f ConfigField) Whole() bool {
 
 // Value returns a numeric field of c as a float64 (Hidden: the first size,
 // 0 without hidden layers). It panics for other fields.
-func (f ConfigField) Value(c Config) float64 {
+func (f Field[C]) Value(c C) float64 {
 	switch p := f.Ptr(&c).(type) {
 	case *float64:
 		return *p
@@ -209,14 +222,14 @@ func (f ConfigField) Value(c Config) float64 {
 		}
 		return float64((*p)[0])
 	}
-	panic("chaoslib: ConfigField " + f.Name + " is not numeric")
+	panic("chaoslib: Field " + f.Name + " is not numeric")
 }
 
 // SetValue sets a numeric field of c from a float64 (integers truncated;
 // Hidden: every layer gets v, in a new slice; one layer if there were none,
 // which Validate rejects for the unrestricted model). It panics for other
 // fields.
-func (f ConfigField) SetValue(c *Config, v float64) {
+func (f Field[C]) SetValue(c *C, v float64) {
 	switch p := f.Ptr(c).(type) {
 	case *float64:
 		*p = v
@@ -231,6 +244,6 @@ func (f ConfigField) SetValue(c *Config, v float64) {
 		}
 		*p = hs
 	default:
-		panic("chaoslib: ConfigField " + f.Name + " is not numeric")
+		panic("chaoslib: Field " + f.Name + " is not numeric")
 	}
 }

@@ -27,25 +27,32 @@ var presets = map[string]func(chaoslib.Arch) chaoslib.Config{"paper": chaoslib.P
 func addConfigFlags(fs *flag.FlagSet) *configFlags {
 	c := &configFlags{fs: fs, scratch: new(chaoslib.Config)}
 	fs.StringVar(&c.preset, "preset", "paper", "starting values: paper (docs/MODEL.md) or tiny (fast); with --resume, the run's own")
-	for _, f := range chaoslib.ConfigFields {
-		help := f.Help
+	addFieldFlags(fs, chaoslib.ConfigFields, c.scratch, func(f chaoslib.ConfigField) string {
 		if note := presetNote(f); note != "" {
-			help += "; " + note
+			return f.Help + "; " + note
 		}
-		switch p := f.Ptr(c.scratch).(type) {
+		return f.Help
+	})
+	return c
+}
+
+// addFieldFlags registers one flag per row of fields, parsing into dst, with
+// dst's current values as defaults and help(f) as the help.
+func addFieldFlags[C any](fs *flag.FlagSet, fields []chaoslib.Field[C], dst *C, help func(chaoslib.Field[C]) string) {
+	for _, f := range fields {
+		switch p := f.Ptr(dst).(type) {
 		case *float64:
-			fs.Float64Var(p, f.Flag, 0, help)
+			fs.Float64Var(p, f.Flag, *p, help(f))
 		case *int:
-			fs.IntVar(p, f.Flag, 0, help)
+			fs.IntVar(p, f.Flag, *p, help(f))
 		case *uint64:
-			fs.Uint64Var(p, f.Flag, 0, help)
+			fs.Uint64Var(p, f.Flag, *p, help(f))
 		case *string:
-			fs.StringVar(p, f.Flag, "", help)
+			fs.StringVar(p, f.Flag, *p, help(f))
 		default:
-			fs.Func(f.Flag, help, func(s string) error { return f.Set(c.scratch, s) })
+			fs.Func(f.Flag, help(f), func(s string) error { return f.Set(dst, s) })
 		}
 	}
-	return c
 }
 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
@@ -75,21 +82,25 @@ func presetNote(f chaoslib.ConfigField) string {
 
 // given returns the ConfigFields rows whose flags were on the command line,
 // in table order.
-func (c *configFlags) given() []chaoslib.ConfigField {
-	var out []chaoslib.ConfigField
-	for _, f := range chaoslib.ConfigFields {
-		if setFlag(c.fs, f.Flag) {
+func (c *configFlags) given() []chaoslib.ConfigField { return givenFields(c.fs, chaoslib.ConfigFields) }
+
+// givenFields returns the rows of fields whose flags were on the command
+// line, in table order.
+func givenFields[C any](fs *flag.FlagSet, fields []chaoslib.Field[C]) []chaoslib.Field[C] {
+	var out []chaoslib.Field[C]
+	for _, f := range fields {
+		if setFlag(fs, f.Flag) {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// apply copies the given flags' values into cfg.
-func (c *configFlags) apply(cfg *chaoslib.Config, fields []chaoslib.ConfigField) {
+// applyFields copies the fields' values from src into dst.
+func applyFields[C any](dst *C, src C, fields []chaoslib.Field[C]) {
 	for _, f := range fields {
-		if err := f.Set(cfg, f.Get(*c.scratch)); err != nil {
-			panic("chaosgen: ConfigField " + f.Name + " does not parse its own value: " + err.Error())
+		if err := f.Set(dst, f.Get(src)); err != nil {
+			panic("chaosgen: Field " + f.Name + " does not parse its own value: " + err.Error())
 		}
 	}
 }
@@ -107,7 +118,7 @@ func (c *configFlags) config() (chaoslib.Config, error) {
 		arch = c.scratch.Arch
 	}
 	cfg := preset(arch)
-	c.apply(&cfg, c.given())
+	applyFields(&cfg, *c.scratch, c.given())
 	if err := cfg.Validate(); err != nil {
 		return cfg, flagError(err)
 	}
@@ -118,20 +129,34 @@ func (c *configFlags) config() (chaoslib.Config, error) {
 }
 
 // resumeConfig returns the config of a resumed run: the run's own, with the
-// given flags applied. Flags equal to the run's values are accepted; flags
-// that would change a field --resume may not change (ConfigField.Resume)
-// are refused, all of them named with both values. A run that recorded no
-// data set accepts any --dataset.
+// given flags applied (resumeFields), validated.
 func (c *configFlags) resumeConfig(run chaoslib.Config) (chaoslib.Config, error) {
 	if setFlag(c.fs, "preset") {
 		return run, errors.New("--preset: with --resume the run's own config is the starting point; leave --preset out")
 	}
+	run.Hidden = append([]int(nil), run.Hidden...)
+	cfg, err := resumeFields(c.fs, chaoslib.ConfigFields, *c.scratch, run)
+	if err != nil {
+		return cfg, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, flagError(err)
+	}
+	return cfg, nil
+}
+
+// resumeFields is the --resume rule of train and rbm: it returns the run's
+// own config with the flags given on the command line applied (their values
+// read from flags). Flags equal to the run's values are accepted; flags
+// that would change a field --resume may not change (Field.Resume) are
+// refused, all of them named with both values. A run that recorded no data
+// set accepts any --dataset.
+func resumeFields[C any](fs *flag.FlagSet, fields []chaoslib.Field[C], flags, run C) (C, error) {
 	cfg := run
-	cfg.Hidden = append([]int(nil), run.Hidden...)
 	var changed []string
-	for _, f := range c.given() {
+	for _, f := range givenFields(fs, fields) {
 		before := f.Get(cfg)
-		c.apply(&cfg, []chaoslib.ConfigField{f})
+		applyFields(&cfg, flags, []chaoslib.Field[C]{f})
 		after := f.Get(cfg)
 		if before != after && !f.Resume && !(f.Name == "Dataset" && before == "") {
 			changed = append(changed, fmt.Sprintf("--%s %s (the run has %s)", f.Flag, after, orDefault(before, `""`)))
@@ -140,20 +165,21 @@ func (c *configFlags) resumeConfig(run chaoslib.Config) (chaoslib.Config, error)
 	if len(changed) > 0 {
 		return cfg, fmt.Errorf("--resume continues the run's own config; these flags would change it: %s", strings.Join(changed, ", "))
 	}
-	if err := cfg.Validate(); err != nil {
-		return cfg, flagError(err)
-	}
 	return cfg, nil
 }
 
 // flagError rewrites a Config validation error in terms of the flag.
-func flagError(err error) error {
+func flagError(err error) error { return fieldFlagError(chaoslib.ConfigFields, err) }
+
+// fieldFlagError rewrites a validation error (*chaoslib.FieldError) in
+// terms of the flag of its row in fields.
+func fieldFlagError[C any](fields []chaoslib.Field[C], err error) error {
 	var fe *chaoslib.FieldError
 	if !errors.As(err, &fe) {
 		return err
 	}
 	name, _, _ := strings.Cut(fe.Field, "[") // Hidden[1] → Hidden
-	if f, ok := chaoslib.FieldByName(name); ok {
+	if f, ok := chaoslib.FieldNamed(fields, name); ok {
 		return fmt.Errorf("--%s %v: %s", f.Flag, fe.Value, fe.Rule)
 	}
 	return err

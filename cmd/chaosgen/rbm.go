@@ -1,11 +1,7 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
-	"reflect"
-	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
@@ -16,11 +12,6 @@ import (
 func init() {
 	register("rbm", "train the RBM baseline (±1 units, non-persistent k-step Gibbs) and score it", runRBM)
 }
-
-// rbmFlags pairs the rbm.Config fields that have a flag with the flag, in
-// the order --resume names changes.
-var rbmFlags = []struct{ field, flag string }{{"Dataset", "dataset"}, {"M", "hidden"}, {"K", "k"}, {"LR", "lr"},
-	{"Batch", "batch"}, {"Chains", "chains"}, {"Steps", "steps"}, {"Seed", "seed"}, {"InitStd", "init-std"}, {"InitBias", "init-bias"}}
 
 // rbmJob is a parsed `chaosgen rbm` command line.
 type rbmJob struct {
@@ -36,16 +27,7 @@ func parseRBM(args []string) (rbmJob, error) {
 	c := &j.cfg
 	c.N, c.InitBias = data.Pixels, "zero"
 	fs := newFlags("rbm", "--dataset mnist|fashion-mnist --out DIR [--hidden 500] [--k 20] [--lr] [--batch] [--chains] [--steps] [--seed] [--eval-n 1000]")
-	fs.StringVar(&c.Dataset, "dataset", def.Dataset, "data set: mnist or fashion-mnist")
-	fs.IntVar(&c.M, "hidden", def.M, "hidden units M (as the 2-layer chaotic model)")
-	fs.IntVar(&c.K, "k", def.K, "Gibbs steps v→h→v per update and per sample (the chaotic model's T/dt)")
-	fs.Float64Var(&c.LR, "lr", def.LR, "learning rate η")
-	fs.IntVar(&c.Batch, "batch", def.Batch, "minibatch size B")
-	fs.IntVar(&c.Chains, "chains", def.Chains, "Gibbs chains P per update")
-	fs.IntVar(&c.Steps, "steps", def.Steps, "total updates")
-	fs.Uint64Var(&c.Seed, "seed", def.Seed, "random seed (initial W, minibatches, chains)")
-	fs.Float64Var(&c.InitStd, "init-std", def.InitStd, "std of the N(0, std²) initial couplings W (assumed)")
-	fs.StringVar(&c.InitBias, "init-bias", c.InitBias, "initial visible biases: zero (as the chaotic models), or data (atanh of the training mean)")
+	addFieldFlags(fs, rbm.ConfigFields, c, func(f chaoslib.Field[rbm.Config]) string { return f.Help })
 	j.runFlags = addRunFlags(fs)
 	if err := j.parse(args); err != nil {
 		return j, err
@@ -55,7 +37,10 @@ func parseRBM(args []string) (rbmJob, error) {
 		if err != nil {
 			return j, fmt.Errorf("--resume: %v", err)
 		}
-		if j.cfg, err = resumeRBMConfig(fs, j.cfg, rec.Config); err != nil {
+		if rec.Config.InitBias == "" { // runs from before --init-bias: "" is "zero"
+			rec.Config.InitBias = "zero"
+		}
+		if j.cfg, err = resumeFields(fs, rbm.ConfigFields, j.cfg, rec.Config); err != nil {
 			return j, err
 		}
 		j.resumed(rec.RunInfo)
@@ -64,35 +49,6 @@ func parseRBM(args []string) (rbmJob, error) {
 		return j, err
 	}
 	return j, rbmFlagError(j.cfg.Validate())
-}
-
-// resumeRBMConfig returns the run's own config with the given --steps; any
-// other flag given must repeat the run's value (a run that recorded no data
-// set takes any --dataset), else every change is named with both values.
-func resumeRBMConfig(fs *flag.FlagSet, flags, run rbm.Config) (rbm.Config, error) {
-	cfg := run
-	var changed []string
-	fv, rv := reflect.ValueOf(flags), reflect.ValueOf(run)
-	for _, f := range rbmFlags {
-		field, name := f.field, f.flag
-		if !setFlag(fs, name) {
-			continue
-		}
-		given, own := fmt.Sprint(fv.FieldByName(field).Interface()), fmt.Sprint(rv.FieldByName(field).Interface())
-		switch {
-		case field == "Steps":
-			cfg.Steps = flags.Steps
-		case field == "Dataset" && own == "":
-			cfg.Dataset = flags.Dataset
-		case field == "InitBias" && own == "" && given == "zero": // "" is "zero"
-		case given != own:
-			changed = append(changed, fmt.Sprintf("--%s %s (the run has %s)", name, given, orDefault(own, `""`)))
-		}
-	}
-	if len(changed) > 0 {
-		return cfg, fmt.Errorf("--resume continues the run's own config; these flags would change it: %s", strings.Join(changed, ", "))
-	}
-	return cfg, nil
 }
 
 func runRBM(args []string) error {
@@ -112,14 +68,4 @@ func runRBM(args []string) error {
 }
 
 // rbmFlagError rewrites an rbm.Config validation error in terms of the flag.
-func rbmFlagError(err error) error {
-	var fe *chaoslib.FieldError
-	if errors.As(err, &fe) {
-		for _, f := range rbmFlags {
-			if f.field == fe.Field {
-				return fmt.Errorf("--%s %v: %s", f.flag, fe.Value, fe.Rule)
-			}
-		}
-	}
-	return err
-}
+func rbmFlagError(err error) error { return fieldFlagError(rbm.ConfigFields, err) }
