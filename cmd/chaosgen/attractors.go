@@ -1,17 +1,12 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
-	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/chaos"
-	"github.com/chaosgen/chaosgen/chaoslib/runs"
-	"github.com/chaosgen/chaosgen/device"
 	"github.com/chaosgen/chaosgen/figures"
 	"github.com/chaosgen/chaosgen/plots"
 )
@@ -32,50 +27,41 @@ type attractorsOut struct {
 
 func runAttractors(args []string) error {
 	fs := newFlags("attractors", "--checkpoint FILE --n P [--t 400] [--distance 0.05] [--json] [--png centres.png]")
-	ckPath := fs.String("checkpoint", "", "checkpoint file (.npz) (required)")
-	n := fs.Int("n", 1000, "number of free runs P")
-	t := fs.Float64("t", 0, "end time (default 100·T)")
+	cf := addCheckpointFlags(fs, ckHelp{n: "number of free runs P", nDefault: 1000, t: "end time (default 100·T)",
+		dataset: "data set of the 1-NN classifier (default: the checkpoint's)", seed: "seed of the initial conditions", json: "print JSON"})
 	dist := fs.Float64("distance", 0.05, "end states closer than this RMS distance (per pixel, s-space) are one attractor")
-	dataset := fs.String("dataset", "", "data set of the 1-NN classifier (default: the checkpoint's)")
 	png := fs.String("png", "", "write the mean read-outs of the 20 largest attractors, with basin share and class")
-	seed := fs.Uint64("seed", 1, "seed of the initial conditions")
-	asJSON := fs.Bool("json", false, "print JSON")
-	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
-	if err := fs.Parse(args); err != nil {
+	if err := cf.parse(args); err != nil {
 		return err
 	}
-	if err := noArgs(fs); err != nil {
+	if err := cf.requireCheckpoint(); err != nil {
 		return err
 	}
 	switch {
-	case *ckPath == "":
-		return errors.New("--checkpoint FILE is required")
-	case setFlag(fs, "t") && (!(*t > 0) || math.IsInf(*t, 0)):
-		return fmt.Errorf("--t %g: must be finite and > 0", *t)
+	case cf.tGiven() && (!(cf.t > 0) || math.IsInf(cf.t, 0)):
+		return fmt.Errorf("--t %g: must be finite and > 0", cf.t)
 	case !(*dist > 0) || math.IsInf(*dist, 0):
 		return fmt.Errorf("--distance %g: must be finite and > 0", *dist)
 	}
-	if err := checkRows("n", *n); err != nil {
+	if err := checkRows("n", cf.n); err != nil {
 		return err
 	}
 	if *png != "" {
-		if err := checkOutputs([]string{*ckPath}, output{"png", *png}); err != nil {
+		if err := checkOutputs([]string{cf.checkpoint}, output{"png", *png}); err != nil {
 			return err
 		}
 	}
-	m, ck, d, closeAll, err := openCheckpointAndData(*ckPath, *dataset, *dev)
+	m, ck, d, closeAll, err := cf.open()
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	if !setFlag(fs, "t") {
-		*t = 100 * m.Cfg.T
-	}
-	if err := checkTime("t", *t, m.Cfg); err != nil {
+	t, err := cf.time(m.Cfg, 100*m.Cfg.T)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "running %d chains to t = %g …\n", *n, *t)
-	c, err := chaos.TakeCensus(m, d.Classifier, chaos.CensusOptions{Starts: *n, Time: *t, Distance: *dist, Seed: *seed})
+	fmt.Fprintf(os.Stderr, "running %d chains to t = %g …\n", cf.n, t)
+	c, err := chaos.TakeCensus(m, d.Classifier, chaos.CensusOptions{Starts: cf.n, Time: t, Distance: *dist, Seed: cf.seed})
 	if err != nil {
 		return err
 	}
@@ -85,11 +71,9 @@ func runAttractors(args []string) error {
 		}
 		fmt.Fprintf(os.Stderr, "wrote %s\n", *png)
 	}
-	out := attractorsOut{Census: c, Checkpoint: *ckPath, Step: ck.Step, Arch: ck.Config.Arch, Dataset: d.Train.Dataset, Count: len(c.Attractors)}
-	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+	out := attractorsOut{Census: c, Checkpoint: cf.checkpoint, Step: ck.Step, Arch: ck.Config.Arch, Dataset: d.Train.Dataset, Count: len(c.Attractors)}
+	if cf.json {
+		return printJSON(out)
 	}
 	fmt.Printf("%d runs to t = %g: %d attractors (distance %g), %d runs settled\n", c.Starts, c.Time, len(c.Attractors), c.Distance, c.Settled)
 	fmt.Printf("%5s %7s %9s %8s %6s\n", "#", "starts", "fraction", "settled", "class")
@@ -100,29 +84,4 @@ func runAttractors(args []string) error {
 		fmt.Printf("  … %d more\n", len(c.Attractors)-20)
 	}
 	return nil
-}
-
-// openCheckpointAndData loads a checkpoint's model on the --device backend
-// and the data set (default: the checkpoint's) with its 1-NN classifier;
-// closeAll releases the model and the backend.
-func openCheckpointAndData(ckPath, dataset, dev string) (m *chaoslib.Model, ck *chaoslib.Checkpoint, d *runs.Data, closeAll func(), err error) {
-	ck, err = chaoslib.LoadCheckpoint(ckPath)
-	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("--checkpoint: %v", err)
-	}
-	if dataset == "" {
-		dataset = ck.Config.Dataset
-	}
-	if err := checkDataset(dataset); err != nil {
-		return nil, nil, nil, nil, err
-	}
-	be, d, err := openDeviceAndData(dev, dataset)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	if m, err = ck.Model(be); err != nil {
-		be.Close()
-		return nil, nil, nil, nil, err
-	}
-	return m, ck, d, func() { m.Free(); be.Close() }, nil
 }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
@@ -21,75 +18,67 @@ func init() {
 
 func runEval(args []string) error {
 	fs := newFlags("eval", "(--checkpoint FILE [--t T] | --samples FILE.npy --dataset D) [--n 1000] [--json]")
-	ckPath := fs.String("checkpoint", "", "checkpoint to sample from")
+	cf := addCheckpointFlags(fs, ckHelp{checkpoint: "checkpoint to sample from", n: "number of test images (the first n of the test split, class-balanced)", nDefault: 1000,
+		t: sampleTimeHelp, dataset: "data set of the test images (default: the checkpoint's)", seed: "seed of the free runs", json: "print JSON"})
 	samples := fs.String("samples", "", "samples to score: .npy, float32, n×784, s-space [−1,1]")
-	dataset := fs.String("dataset", "", "data set of the test images (default: the checkpoint's)")
-	t := fs.Float64("t", 0, "sampling time, a whole number of Euler steps dt (default: the model's T; 0 is the random start)")
-	n := fs.Int("n", 1000, "number of test images (the first n of the test split, class-balanced)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	seed := fs.Uint64("seed", 1, "seed of the free runs")
-	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
-	if err := fs.Parse(args); err != nil {
+	if err := cf.parse(args); err != nil {
 		return err
 	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	if (*ckPath == "") == (*samples == "") {
+	if (cf.checkpoint == "") == (*samples == "") {
 		return errors.New("give exactly one of --checkpoint FILE or --samples FILE.npy")
 	}
-	if err := checkRows("n", *n); err != nil {
+	if err := checkRows("n", cf.n); err != nil {
 		return err
 	}
 	var rep indices.Report
 	if *samples != "" {
-		if *dataset == "" {
+		if cf.dataset == "" {
 			return errors.New("--samples needs --dataset mnist|fashion-mnist")
 		}
-		if err := checkDataset(*dataset); err != nil {
+		if err := checkDataset(cf.dataset); err != nil {
 			return err
 		}
-		if setFlag(fs, "t") {
+		if cf.tGiven() {
 			return errors.New("--t applies to --checkpoint only (samples are already taken)")
 		}
 		gen, err := indices.ReadSamplesN(*samples, data.Pixels)
 		if err != nil {
 			return fmt.Errorf("--samples: %v", err)
 		}
-		if gen.Rows < *n {
-			return fmt.Errorf("--samples %s has %d samples, fewer than --n %d", *samples, gen.Rows, *n)
+		if gen.Rows < cf.n {
+			return fmt.Errorf("--samples %s has %d samples, fewer than --n %d", *samples, gen.Rows, cf.n)
 		}
-		gen.Rows = *n
-		d, err := runs.LoadData(*dataset)
+		gen.Rows = cf.n
+		d, err := runs.LoadData(cf.dataset)
 		if err != nil {
 			return err
 		}
-		if *n > d.Test.Len() {
-			return fmt.Errorf("--n %d: the %s test split has %d images", *n, *dataset, d.Test.Len())
+		if cf.n > d.Test.Len() {
+			return fmt.Errorf("--n %d: the %s test split has %d images", cf.n, cf.dataset, d.Test.Len())
 		}
-		if rep, err = indices.Score(d.Test.Head(*n).X, gen, d.Classifier); err != nil {
+		if rep, err = indices.Score(d.Test.Head(cf.n).X, gen, d.Classifier); err != nil {
 			return err
 		}
 		rep.T = math.NaN()
 	} else {
-		ck, err := chaoslib.LoadCheckpoint(*ckPath)
+		ck, err := chaoslib.LoadCheckpoint(cf.checkpoint)
 		if err != nil {
 			return fmt.Errorf("--checkpoint: %v", err)
 		}
-		if *dataset == "" {
-			*dataset = ck.Config.Dataset
+		if cf.dataset == "" {
+			cf.dataset = ck.Config.Dataset
 		}
-		if err := checkDataset(*dataset); err != nil {
+		if err := checkDataset(cf.dataset); err != nil {
 			return err
 		}
-		ts, err := runTimes(setFlag(fs, "t"), *t, "", ck.Config)
+		ts, err := runTimes(cf.tGiven(), cf.t, "", ck.Config)
 		if err != nil {
 			return err
 		}
-		if err := checkMemory("n", *n, ck.Config.SampleBytes(*n, 2)); err != nil { // the free runs and the reconstructions
+		if err := checkMemory("n", cf.n, ck.Config.SampleBytes(cf.n, 2)); err != nil { // the free runs and the reconstructions
 			return err
 		}
-		be, err := device.Open(*dev)
+		be, err := device.Open(*cf.device)
 		if err != nil {
 			return fmt.Errorf("--device: %v", err)
 		}
@@ -98,20 +87,20 @@ func runEval(args []string) error {
 		if err != nil {
 			return err
 		}
-		d, err := runs.LoadData(*dataset)
+		d, err := runs.LoadData(cf.dataset)
 		if err != nil {
 			return err
 		}
-		if *n > d.Test.Len() {
-			return fmt.Errorf("--n %d: the %s test split has %d images", *n, *dataset, d.Test.Len())
+		if cf.n > d.Test.Len() {
+			return fmt.Errorf("--n %d: the %s test split has %d images", cf.n, cf.dataset, d.Test.Len())
 		}
-		rs, err := chaoslib.Evaluate(m, d.Test.X, *n, ts, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: *seed})
+		rs, err := chaoslib.Evaluate(m, d.Test.X, cf.n, ts, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: cf.seed})
 		if err != nil {
 			return err
 		}
 		rep = rs[0]
 	}
-	return printReport(rep, *asJSON)
+	return printReport(rep, cf.json)
 }
 
 func printReport(r indices.Report, asJSON bool) error {
@@ -124,9 +113,7 @@ func printReport(r indices.Report, asJSON bool) error {
 		if !math.IsNaN(r.T) {
 			o.T = &r.T
 		}
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(o)
+		return printJSON(o)
 	}
 	fmt.Printf("n         %d\n", r.N)
 	if !math.IsNaN(r.T) {

@@ -30,7 +30,7 @@ func runFigures(args []string) error {
 	datasets := fs.String("datasets", strings.Join(data.Datasets(), ","), "data sets to draw")
 	n := fs.Int("n", 0, "test images per index evaluation (default 1000; --quick 300)")
 	seed := fs.Uint64("seed", 1, "seed of the free runs drawn")
-	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
+	dev := deviceFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -36,19 +35,14 @@ func runLyapunov(args []string) error {
 	gs := fs.String("g", "", "gains g of the untrained networks, comma-separated")
 	n := fs.Int("n", 784, "visible units N of the untrained networks")
 	hidden := fs.String("hidden", "", "hidden sizes of the untrained networks: M, or M1,M2 for deep (default 500 / 500,500)")
-	ckPath := fs.String("checkpoint", "", "trained network to measure (instead of --model)")
 	chains := fs.Int("chains", 8, "independent runs averaged")
 	tmax := fs.Float64("t-max", 200, "averaging time of λ_max (after the transient)")
 	transient := fs.Float64("transient", 50, "time run and discarded before averaging")
 	renorm := fs.Int("renorm", 5, "Euler steps between renormalisations of the tangent vectors")
 	k := fs.Int("k", 1, "number of leading exponents (QR method when > 1)")
-	seed := fs.Uint64("seed", 1, "seed of the random couplings (untrained networks), starts and tangent vectors")
-	asJSON := fs.Bool("json", false, "print JSON: one record per network")
-	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	cf := addCheckpointFlags(fs, ckHelp{checkpoint: "trained network to measure (instead of --model)",
+		seed: "seed of the random couplings (untrained networks), starts and tangent vectors", json: "print JSON: one record per network"})
+	if err := cf.parse(args); err != nil {
 		return err
 	}
 	switch {
@@ -67,18 +61,18 @@ func runLyapunov(args []string) error {
 	}
 	var cfgs []chaoslib.Config
 	var step *int
-	if *ckPath != "" {
+	if cf.checkpoint != "" {
 		for _, f := range []string{"model", "g", "n", "hidden"} {
 			if setFlag(fs, f) {
 				return fmt.Errorf("--%s describes an untrained network; it cannot go with --checkpoint", f)
 			}
 		}
-		ck, err := chaoslib.LoadCheckpoint(*ckPath)
+		ck, err := chaoslib.LoadCheckpoint(cf.checkpoint)
 		if err != nil {
 			return fmt.Errorf("--checkpoint: %v", err)
 		}
 		cfgs, step = []chaoslib.Config{ck.Config}, &ck.Step
-		return measureAll(cfgs, ck, step, *dev, chaos.ModelOptions{Chains: *chains, Transient: *transient, Time: *tmax, Renorm: *renorm, Vectors: *k, Seed: *seed}, *asJSON)
+		return measureAll(cfgs, ck, step, *cf.device, chaos.ModelOptions{Chains: *chains, Transient: *transient, Time: *tmax, Renorm: *renorm, Vectors: *k, Seed: cf.seed}, cf.json)
 	}
 	if *model == "" || *gs == "" {
 		return errors.New("give --model M --g LIST for untrained networks, or --checkpoint FILE")
@@ -92,7 +86,7 @@ func runLyapunov(args []string) error {
 		return err
 	}
 	base := chaoslib.PaperMNIST(arch)
-	base.Dataset, base.N, base.Seed = "", *n, *seed
+	base.Dataset, base.N, base.Seed = "", *n, cf.seed
 	if setFlag(fs, "hidden") {
 		f, _ := chaoslib.FieldByFlag("hidden")
 		if err := f.Set(&base, *hidden); err != nil {
@@ -107,7 +101,7 @@ func runLyapunov(args []string) error {
 		}
 		cfgs = append(cfgs, c)
 	}
-	return measureAll(cfgs, nil, nil, *dev, chaos.ModelOptions{Chains: *chains, Transient: *transient, Time: *tmax, Renorm: *renorm, Vectors: *k, Seed: *seed}, *asJSON)
+	return measureAll(cfgs, nil, nil, *cf.device, chaos.ModelOptions{Chains: *chains, Transient: *transient, Time: *tmax, Renorm: *renorm, Vectors: *k, Seed: cf.seed}, cf.json)
 }
 
 // measureAll measures each config's network (untrained, or ck's trained one)
@@ -144,9 +138,7 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 		out = append(out, lyapunovRow{Estimate: e, Arch: c.Arch, N: c.N, Hidden: c.Hidden, Dt: c.Dt, Seed: o.Seed, Step: step})
 	}
 	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(out)
 	}
 	fmt.Printf("%-12s %6s %-9s %6s %10s %10s %10s %10s %7s %7s\n", "arch", "N", "hidden", "g", "λ_max", "sd", "λ_T", "sd", "t_max", "chains")
 	for _, r := range out {

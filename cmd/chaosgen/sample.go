@@ -26,27 +26,21 @@ func init() {
 
 func runSample(args []string) error {
 	fs := newFlags("sample", "--checkpoint FILE --n N [--t T | --times 1,2,4] --out samples.npy [--png grid.png]")
-	ckPath := fs.String("checkpoint", "", "checkpoint file (.npz) (required)")
-	n := fs.Int("n", 100, "number of samples (free chains)")
-	t := fs.Float64("t", 0, "sampling time, a whole number of Euler steps dt (default: the model's T; 0 is the random start)")
+	cf := addCheckpointFlags(fs, ckHelp{n: "number of samples (free chains)", nDefault: 100, t: sampleTimeHelp, seed: "seed of the initial conditions"})
 	times := fs.String("times", "", "snapshot times, comma-separated, e.g. 1,2,4,8,40,400 (writes one .npy per time)")
 	out := fs.String("out", "samples.npy", "output .npy (n×784 float32, s-space); with --times, NAME_t<time>.npy")
 	png := fs.String("png", "", "also write an image grid (with --times: rows = chains, columns = times)")
-	seed := fs.Uint64("seed", 1, "seed of the initial conditions")
-	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
-	if err := fs.Parse(args); err != nil {
+	if err := cf.parse(args); err != nil {
 		return err
 	}
-	if err := noArgs(fs); err != nil {
+	if err := cf.requireCheckpoint(); err != nil {
 		return err
 	}
-	if *ckPath == "" {
-		return errors.New("--checkpoint FILE is required")
-	}
-	if err := checkRows("n", *n); err != nil {
+	n := cf.n
+	if err := checkRows("n", n); err != nil {
 		return err
 	}
-	if setFlag(fs, "t") && *times != "" {
+	if cf.tGiven() && *times != "" {
 		return errors.New("give --t or --times, not both")
 	}
 	var listed []float64 // the --times values, to name the outputs before loading
@@ -72,24 +66,24 @@ func runSample(args []string) error {
 	if *png != "" {
 		outs = append(outs, output{"png", *png})
 	}
-	if err := checkOutputs([]string{*ckPath}, outs...); err != nil {
+	if err := checkOutputs([]string{cf.checkpoint}, outs...); err != nil {
 		return err
 	}
-	ck, err := chaoslib.LoadCheckpoint(*ckPath)
+	ck, err := chaoslib.LoadCheckpoint(cf.checkpoint)
 	if err != nil {
 		return fmt.Errorf("--checkpoint: %v", err)
 	}
 	if *png != "" && ck.Config.N != data.Pixels {
 		return fmt.Errorf("--png: the model has N = %d visible units, not the %d×%d pixels of an image", ck.Config.N, data.Side, data.Side)
 	}
-	ts, err := runTimes(setFlag(fs, "t"), *t, *times, ck.Config)
+	ts, err := runTimes(cf.tGiven(), cf.t, *times, ck.Config)
 	if err != nil {
 		return err
 	}
-	if err := checkMemory("n", *n, ck.Config.SampleBytes(*n, len(ts))); err != nil {
+	if err := checkMemory("n", n, ck.Config.SampleBytes(n, len(ts))); err != nil {
 		return err
 	}
-	be, err := device.Open(*dev)
+	be, err := device.Open(*cf.device)
 	if err != nil {
 		return fmt.Errorf("--device: %v", err)
 	}
@@ -98,7 +92,7 @@ func runSample(args []string) error {
 	if err != nil {
 		return err
 	}
-	snaps := m.Snapshots(*n, ts, rand.New(rand.NewPCG(*seed, streamSample)))
+	snaps := m.Snapshots(n, ts, rand.New(rand.NewPCG(cf.seed, streamSample)))
 	for i, x := range snaps {
 		if err := m.CheckFinite(x, ts[i]); err != nil {
 			return err

@@ -18,7 +18,6 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
-	"github.com/chaosgen/chaosgen/device"
 )
 
 func init() {
@@ -33,7 +32,7 @@ func runSweep(args []string) error {
 	random := fs.Int("random", 0, "train K random points of the grid instead of all of it (0: the whole grid)")
 	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the --random draws (the runs use --seed)")
 	evalN := fs.Int("eval-n", 500, "test images (and generated samples) per evaluation")
-	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
+	dev := deviceFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "print the configs and exit")
 	if err := fs.Parse(args); err != nil {
 		return err

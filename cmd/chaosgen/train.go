@@ -15,7 +15,6 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
-	"github.com/chaosgen/chaosgen/device"
 )
 
 func init() {
@@ -26,7 +25,7 @@ func init() {
 type trainJob struct {
 	*runFlags
 	cfg    chaoslib.Config
-	device string
+	device *string
 }
 
 // parseTrain parses the train flags; with --resume it reads the run's
@@ -36,7 +35,7 @@ func parseTrain(args []string) (trainJob, error) {
 	fs := newFlags("train", "--model unrestricted|restricted|deep --dataset mnist|fashion-mnist --out DIR [flags]")
 	cf := addConfigFlags(fs)
 	j.runFlags = addRunFlags(fs)
-	fs.StringVar(&j.device, "device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
+	j.device = deviceFlag(fs)
 	if err := j.parse(args); err != nil {
 		return j, err
 	}
@@ -64,7 +63,7 @@ func runTrain(args []string) error {
 	if err := precheckRun(j.out, runs.KindTrain); err != nil {
 		return err
 	}
-	be, d, err := openDeviceAndData(j.device, j.cfg.Dataset)
+	be, d, err := openDeviceAndData(*j.device, j.cfg.Dataset)
 	if err != nil {
 		return err
 	}
