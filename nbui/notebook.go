@@ -76,8 +76,9 @@ func (nb Notebook) Trained(be backend.Backend, c runs.Case, d *runs.Data) (*chao
 }
 
 // EvalN is the number of test images (and samples) per index evaluation:
-// 300 in quick mode, else 1000 (as the runs trained here use).
-func (nb Notebook) EvalN() int { return evalN(nb.Quick) }
+// 300 in quick mode, else 1000 (as the runs trained here use;
+// runs.FigureEval).
+func (nb Notebook) EvalN() int { return runs.FigureEval(nb.Quick, chaoslib.Config{}).N }
 
 // RunDir is the run folder of case c (pretrained or trained here).
 func (nb Notebook) RunDir(be backend.Backend, c runs.Case) string {

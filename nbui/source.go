@@ -65,7 +65,7 @@ type Source struct {
 	Quick      bool            // train runs.QuickConfig instead of PaperConfig
 	Retrain    bool            // ignore Pretrained
 	Device     backend.Backend // where models train and run
-	EvalN      int             // test images per metrics row; 0: 300 when Quick, else 1000
+	EvalN      int             // test images per metrics row; 0: runs.FigureEval's (300 when Quick, else 1000)
 }
 
 // NotebookSource is the Source the notebooks use: Pretrained = ROOT/pretrained,
@@ -96,24 +96,11 @@ func (s Source) Config(c runs.Case) chaoslib.Config {
 	return runs.PaperConfig(c)
 }
 
-// EvalEvery is the number of steps between metrics rows of a run trained
-// with cfg (as in `chaosgen figures`): Steps/15, at least 1.
-func EvalEvery(cfg chaoslib.Config) int { return max(1, cfg.Steps/15) }
-
 func (s Source) evalN() int {
 	if s.EvalN > 0 {
 		return s.EvalN
 	}
-	return evalN(s.Quick)
-}
-
-// evalN is the number of test images (and samples) per index evaluation of
-// the notebooks: 300 in quick mode, else 1000.
-func evalN(quick bool) int {
-	if quick {
-		return 300
-	}
-	return 1000
+	return runs.FigureEval(s.Quick, chaoslib.Config{}).N
 }
 
 // RunDir returns the run folder of c and whether it is a pretrained one.
@@ -144,5 +131,5 @@ func (s Source) Checkpoint(ctx context.Context, c runs.Case, d *runs.Data, progr
 		return runs.Latest(dir)
 	}
 	cfg := s.Config(c)
-	return runs.EnsureRun(ctx, s.Runs, c, cfg, s.Device, d, EvalEvery(cfg), s.evalN(), progress)
+	return runs.EnsureRun(ctx, s.Runs, c, cfg, s.Device, d, runs.FigureEval(s.Quick, cfg).Every, s.evalN(), progress)
 }

@@ -50,10 +50,7 @@ func runFigures(args []string) error {
 		return fmt.Errorf("--n %d: must be > 0", *n)
 	}
 	if *n == 0 {
-		*n = 1000
-		if *quick {
-			*n = 300
-		}
+		*n = runs.FigureEval(*quick, chaoslib.Config{}).N
 	}
 	if *runsDir == "" {
 		*runsDir = filepath.Join(*out, "runs")
@@ -97,7 +94,7 @@ func runFigures(args []string) error {
 			}
 			fmt.Fprintf(os.Stderr, "%s: run in %s (%d steps)\n", c.Name(), filepath.Join(*runsDir, c.Name()), cfg.Steps)
 			pp := newProgress(os.Stderr)
-			ck, err := runs.EnsureRun(ctx, *runsDir, c, cfg, be, d, max(1, cfg.Steps/15), *n, pp.update)
+			ck, err := runs.EnsureRun(ctx, *runsDir, c, cfg, be, d, runs.FigureEval(*quick, cfg).Every, *n, pp.update)
 			if err != nil {
 				return err
 			}
