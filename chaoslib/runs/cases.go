@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
@@ -51,13 +52,22 @@ func PaperConfig(c Case) chaoslib.Config {
 
 // EnsureRun returns the final checkpoint of the run in root/<case>,
 // training it (or resuming it up to cfg.Steps) first if it is missing or
-// shorter. evalN and evalEvery are as in RunOptions.
+// shorter. A run already there must have been trained with cfg, training
+// steps aside (its config.json, RunRecord): a run of another config, e.g.
+// a QuickConfig run found where a PaperConfig one is asked, is an error
+// naming the fields that differ, never reused or trained on. evalN and
+// evalEvery are as in RunOptions.
 func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be backend.Backend, d *Data,
 	evalEvery, evalN int, progress func(Progress)) (string, error) {
 	dir := filepath.Join(root, c.Name())
 	_, steps, err := Checkpoints(dir)
 	if err != nil {
 		return "", err
+	}
+	if len(steps) > 0 {
+		if err := checkSameRun(dir, cfg); err != nil {
+			return "", err
+		}
 	}
 	if n := len(steps); n > 0 && steps[n-1] >= cfg.Steps {
 		return CheckpointPath(dir, steps[n-1]), nil
@@ -69,4 +79,24 @@ func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be
 		return "", fmt.Errorf("training %s: %w", c.Name(), err)
 	}
 	return res.Checkpoint, nil
+}
+
+// checkSameRun refuses the run in dir unless its recorded config is cfg,
+// training steps aside.
+func checkSameRun(dir string, cfg chaoslib.Config) error {
+	rec, err := ReadRunRecord(dir)
+	if err != nil {
+		return fmt.Errorf("%s holds checkpoints but its config cannot be read: %w", dir, err)
+	}
+	a, b := rec.Config, cfg
+	a.Steps, b.Steps = 0, 0
+	if sameConfig(a, b) {
+		return nil
+	}
+	diff := "non-numeric fields"
+	if f := VariedFields([]chaoslib.Config{a, b}); len(f) > 0 {
+		diff = strings.Join(f, ", ")
+	}
+	return fmt.Errorf("%s holds a run of another config than the one asked (%s differ from %s; e.g. a --quick run where a paper-size one is asked, or the reverse); remove it or use another runs folder",
+		dir, diff, filepath.Join(dir, "config.json"))
 }

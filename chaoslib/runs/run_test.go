@@ -193,3 +193,34 @@ func TestTrainRBMResumes(t *testing.T) {
 		t.Fatalf("resumed metrics differ: %+v vs %+v", rows2, rows)
 	}
 }
+
+// TestEnsureRunRefusesAnotherConfig: a run trained with one config is not
+// reused, nor trained on, when EnsureRun is asked for another (as
+// `figures --quick` then `figures` into the same --runs would); the same
+// config with more steps resumes it.
+func TestEnsureRunRefusesAnotherConfig(t *testing.T) {
+	root := t.TempDir()
+	cfg, o := toyOptions(t, "", 3)
+	c := Case{Arch: cfg.Arch, Dataset: "toy"}
+	d := &Data{Train: o.Train, Test: o.Test}
+	ck, err := EnsureRun(context.Background(), root, c, cfg, o.Device, d, 3, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := cfg
+	other.LR *= 2
+	for _, steps := range []int{3, 6} {
+		other.Steps = steps
+		if _, err := EnsureRun(context.Background(), root, c, other, o.Device, d, 3, 10, nil); err == nil {
+			t.Fatalf("a run of lr %g was used for lr %g (%d steps)", cfg.LR, other.LR, steps)
+		}
+	}
+	if _, steps, _ := Checkpoints(filepath.Join(root, c.Name())); steps[len(steps)-1] != 3 {
+		t.Fatalf("the refused run was trained on to step %d", steps[len(steps)-1])
+	}
+	cfg.Steps = 6
+	ck6, err := EnsureRun(context.Background(), root, c, cfg, o.Device, d, 3, 10, nil)
+	if err != nil || ck6 == ck {
+		t.Fatalf("same config, more steps: %q, %v", ck6, err)
+	}
+}
