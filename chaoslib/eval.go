@@ -28,6 +28,10 @@ type EvalOptions struct {
 // are taken at every t, and each set gets E2, Es, EAAI (+ AA_truth, AA_syn)
 // and, with a classifier, the class coverage. Models with hidden layers also
 // get ER at each t (see Model.Reconstruct), on the same n test rows.
+// Every time must be a whole number of Euler steps of dt (Config.StepsAt,
+// as for `chaosgen sample` and `eval`), so that Report.T, and the
+// relaxation e^{−t/τ} of ER, are the time the free runs actually reach; a
+// time between steps is an error naming the nearest whole ones.
 func Evaluate(m *Model, test blas32.General, n int, times []float64, o EvalOptions) ([]indices.Report, error) {
 	if n <= 0 || n > test.Rows {
 		return nil, fmt.Errorf("chaoslib: evaluate: n = %d, but the test set has %d images", n, test.Rows)
@@ -37,6 +41,11 @@ func Evaluate(m *Model, test blas32.General, n int, times []float64, o EvalOptio
 	}
 	if len(times) == 0 {
 		return nil, fmt.Errorf("chaoslib: evaluate: no times given")
+	}
+	for _, t := range times {
+		if _, err := m.Cfg.StepsAt(t); err != nil {
+			return nil, fmt.Errorf("chaoslib: evaluate: %w", err)
+		}
 	}
 	ref := blas32.General{Rows: n, Cols: test.Cols, Stride: test.Stride, Data: test.Data[:(n-1)*test.Stride+test.Cols]}
 	rng := rand.New(rand.NewPCG(o.Seed, StreamEval))

@@ -41,7 +41,8 @@ func TestReconstructExactByConstruction(t *testing.T) {
 }
 
 // TestEvaluateShapes: Evaluate returns one finite report per time, with ER
-// only where it applies, and rejects n beyond the test set.
+// only where it applies, and rejects n beyond the test set and times
+// between Euler steps.
 func TestEvaluateShapes(t *testing.T) {
 	for _, arch := range Archs() {
 		cfg := toyConfig(arch)
@@ -61,6 +62,9 @@ func TestEvaluateShapes(t *testing.T) {
 		}
 		if _, err := Evaluate(m, test, 41, []float64{1}, EvalOptions{}); err == nil {
 			t.Fatalf("%s: n > test size accepted", arch)
+		}
+		if _, err := Evaluate(m, test, 20, []float64{cfg.T, 2.5 * cfg.Dt}, EvalOptions{}); err == nil {
+			t.Fatalf("%s: t = 2.5 dt (not a whole number of Euler steps) accepted", arch)
 		}
 	}
 }

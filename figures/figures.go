@@ -57,11 +57,25 @@ func Fig3a(m *chaoslib.Model, n int, seed uint64) image.Image {
 	return plots.Fig3aSnapshots(grid, times, m.Cfg.T)
 }
 
-// Fig3bTimes are log-spaced times from T/8 to 100T, T included.
-func Fig3bTimes(T float64) []float64 {
+// Fig3bTimes are log-spaced times from T/8 to about 100T, T included, that
+// Euler steps of dt reach: each T·2^(k/2), k = −6 … 13, snapped to the
+// nearest whole number of steps n ≥ 1, t = n·dt (T itself, a whole number
+// of steps, is kept exactly). Times that snap to the same step are given
+// once, so the times increase strictly.
+func Fig3bTimes(T, dt float64) []float64 {
 	var out []float64
-	for e := -3.0; e <= 6.65; e += 0.5 {
-		out = append(out, T*math.Pow(2, e))
+	last, nT := 0, int(math.Round(T/dt))
+	for k := -6; k <= 13; k++ {
+		n := max(1, int(math.Round(T*math.Pow(2, float64(k)/2)/dt)))
+		switch {
+		case n <= last:
+			continue
+		case n == nT:
+			out = append(out, T)
+		default:
+			out = append(out, float64(n)*dt)
+		}
+		last = n
 	}
 	return out
 }
@@ -69,7 +83,7 @@ func Fig3bTimes(T float64) []float64 {
 // Fig3b scores m at Fig3bTimes against the first n test images and draws
 // one panel per index on a log time axis, with t = T marked.
 func Fig3b(m *chaoslib.Model, d *runs.Data, n int, seed uint64) (image.Image, []indices.Report, error) {
-	times := Fig3bTimes(m.Cfg.T)
+	times := Fig3bTimes(m.Cfg.T, m.Cfg.Dt)
 	rs, err := chaoslib.Evaluate(m, d.Test.X, n, times, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: seed})
 	if err != nil {
 		return nil, nil, err

@@ -53,7 +53,7 @@ func fig3bReports(times []float64, T float64) []indices.Report {
 
 func TestFig3bGolden(t *testing.T) {
 	const T = 4
-	times := Fig3bTimes(T)
+	times := Fig3bTimes(T, 0.2)
 	checkGolden(t, "fig3b.png", func() (image.Image, error) { return Fig3bImage(times, fig3bReports(times, T), T) })
 }
 
