@@ -3,39 +3,25 @@ package figures
 import (
 	"image"
 	"math"
-	"path/filepath"
 	"testing"
-
-	"gonum.org/v1/plot/cmpimg"
 
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
-	"github.com/chaosgen/chaosgen/plots"
+	"github.com/chaosgen/chaosgen/internal/golden"
 )
 
-// Golden-image tests in gonum/plot's style (cmpimg.CheckPlotApprox): each
-// test writes testdata/<name>.png and compares it with
-// testdata/<name>_golden.png by colour distance, within goldenDelta (0: equal,
-// 1: anything passes), so that small font-rendering differences pass.
-// Rebuild the golden files with
-//
-//	go test ./figures -run Golden -regen
-//
-// and look at them before committing. The data are synthetic curves, so the
-// images do not depend on training or on the CPU's floating point.
-const goldenDelta = 0.05
+// The golden-image tests draw Fig. 3b and Fig. 5 from synthetic curves, so
+// the images depend neither on training nor on the CPU's floating point;
+// internal/golden compares them with testdata/<name>_golden.png.
 
+// checkGolden draws an image and compares it with its golden file.
 func checkGolden(t *testing.T, name string, draw func() (image.Image, error)) {
 	t.Helper()
-	cmpimg.CheckPlotApprox(func() {
-		img, err := draw()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := plots.SavePNG(filepath.Join("testdata", name), img); err != nil {
-			t.Fatal(err)
-		}
-	}, t, goldenDelta, name)
+	img, err := draw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, name, img)
 }
 
 // fig3bReports are indices that fall to their best value at t = T and rise
@@ -54,7 +40,7 @@ func fig3bReports(times []float64, T float64) []indices.Report {
 func TestFig3bGolden(t *testing.T) {
 	const T = 4
 	times := Fig3bTimes(T, 0.2)
-	checkGolden(t, "fig3b.png", func() (image.Image, error) { return Fig3bImage(times, fig3bReports(times, T), T) })
+	checkGolden(t, "fig3b", func() (image.Image, error) { return Fig3bImage(times, fig3bReports(times, T), T) })
 }
 
 // fig5Runs are three runs scored every 100 steps whose indices fall, then
@@ -74,5 +60,5 @@ func fig5Runs() map[string][]runs.MetricsRow {
 }
 
 func TestFig5Golden(t *testing.T) {
-	checkGolden(t, "fig5.png", func() (image.Image, error) { return Fig5("MNIST", fig5Runs()) })
+	checkGolden(t, "fig5", func() (image.Image, error) { return Fig5("MNIST", fig5Runs()) })
 }

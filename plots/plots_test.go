@@ -2,7 +2,6 @@ package plots
 
 import (
 	"bytes"
-	"flag"
 	"image"
 	"image/color"
 	"image/png"
@@ -15,9 +14,9 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
-)
 
-var regen = flag.Bool("regen", false, "rewrite the golden PNGs in testdata/golden")
+	"github.com/chaosgen/chaosgen/internal/golden"
+)
 
 // --- synthetic inputs ------------------------------------------------------
 
@@ -97,60 +96,6 @@ func decode(t *testing.T, b []byte) image.Image {
 		t.Fatalf("decoding PNG: %v", err)
 	}
 	return img
-}
-
-// golden compares img with testdata/golden/name.png, or rewrites it with
-// -regen. Rendering differences (fonts, antialiasing) of a few pixels pass:
-// it fails when more than 0.5% of the pixels differ by more than 24 levels
-// in some channel, or when the sizes differ.
-func golden(t *testing.T, name string, img image.Image) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".png")
-	if *regen {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := SavePNG(path, img); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("golden image missing (run go test ./plots -regen): %v", err)
-	}
-	defer f.Close()
-	want, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want.Bounds().Size() != img.Bounds().Size() {
-		t.Fatalf("%s: size %v, golden %v", name, img.Bounds().Size(), want.Bounds().Size())
-	}
-	bad, total := 0, 0
-	gb, wb := img.Bounds(), want.Bounds()
-	for y := range gb.Dy() {
-		for x := range gb.Dx() {
-			total++
-			g := rgba(img, gb.Min.X+x, gb.Min.Y+y)
-			w := rgba(want, wb.Min.X+x, wb.Min.Y+y)
-			if absDiff(g.R, w.R) > 24 || absDiff(g.G, w.G) > 24 || absDiff(g.B, w.B) > 24 {
-				bad++
-			}
-		}
-	}
-	if float64(bad) > 0.005*float64(total) {
-		out := filepath.Join(t.TempDir(), name+".png")
-		_ = SavePNG(out, img)
-		t.Errorf("%s: %d of %d pixels differ from the golden image; got %s (rebuild with -regen if intended)", name, bad, total, out)
-	}
-}
-
-func absDiff(a, b uint8) int {
-	if a > b {
-		return int(a - b)
-	}
-	return int(b - a)
 }
 
 // --- images ----------------------------------------------------------------
@@ -240,7 +185,7 @@ func TestTitledAndLabelledGrids(t *testing.T) {
 	if gray(img, 0, th) != Separator.Y {
 		t.Errorf("grid's top-left separator not found below the title")
 	}
-	golden(t, "fig2_panel", Column(12,
+	golden.Check(t, "fig2_panel", Column(12,
 		Titled("MNIST — restricted (2-layer)", img),
 		Titled("Fashion-MNIST — deep (3-layer)", img)))
 }
@@ -284,7 +229,7 @@ func TestFig3aSnapshots(t *testing.T) {
 	if red < 2*5*56 {
 		t.Errorf("%d highlight pixels; want a red frame around the t = T column", red)
 	}
-	golden(t, "fig3a_snapshots", img)
+	golden.Check(t, "fig3a_snapshots", img)
 }
 
 func TestDiverging(t *testing.T) {
@@ -337,7 +282,7 @@ func TestReceptiveFields(t *testing.T) {
 	if c := rgba(img, 0, 0); c != (color.RGBA{Separator.Y, Separator.Y, Separator.Y, 255}) {
 		t.Errorf("separator = %v", c)
 	}
-	golden(t, "fig4_fields", ReceptiveFields(fields(12), 6, 3))
+	golden.Check(t, "fig4_fields", ReceptiveFields(fields(12), 6, 3))
 }
 
 // --- plots -----------------------------------------------------------------
@@ -398,7 +343,7 @@ func TestIndicesVsTime(t *testing.T) {
 	if _, ok := p.Y.Scale.(plot.LogScale); !ok {
 		t.Errorf("y axis should be logarithmic for positive indices")
 	}
-	golden(t, "fig3b_one", pngSize(t, p, Width, Height))
+	golden.Check(t, "fig3b_one", pngSize(t, p, Width, Height))
 
 	// A negative value makes y linear.
 	neg := []Series{{Name: "x", Y: []float64{1, -1, 2}}}
@@ -420,7 +365,6 @@ func TestPanelGrid(t *testing.T) {
 	if w := img.Bounds().Dx(); absInt(w-int(math.Round(float64(2*Width)/72*DPI))) > 1 {
 		t.Errorf("width %d", w)
 	}
-	golden(t, "fig3b_panels", img)
 
 	if _, err := PanelGrid([][]*plot.Plot{{nil, nil}, {nil}}, 0, 0); err == nil {
 		t.Errorf("ragged rows: no error")
@@ -449,7 +393,7 @@ func TestIndicesVsStep(t *testing.T) {
 	}
 	s := []Series{{"E2", e2}, {"Es", es}, {"EAAI", eaai}}
 	p := IndicesVsStep(steps, s, false, "MNIST, 2-layer: indices at t = T during training")
-	golden(t, "fig5", pngSize(t, p, Width, Height))
+	pngSize(t, p, Width, Height) // the golden image of Fig. 5 is figures' (TestFig5Golden)
 	// Log x drops step 0 without panicking.
 	pngSize(t, IndicesVsStep(steps, s, true, "log"), Width, Height)
 }
@@ -466,7 +410,7 @@ func TestTrajectoriesAndDivergence(t *testing.T) {
 			x[u][i] = math.Tanh(math.Sin(tt*(1+0.3*float64(u))) * 2)
 		}
 	}
-	golden(t, "trajectories", pngSize(t, Trajectories(ts, x, "four units, g = 1.5"), Width, Height))
+	golden.Check(t, "trajectories", pngSize(t, Trajectories(ts, x, "four units, g = 1.5"), Width, Height))
 
 	var below, above []float64
 	for _, tt := range ts {
@@ -475,14 +419,14 @@ func TestTrajectoriesAndDivergence(t *testing.T) {
 	}
 	below[0] = 0 // left out on the log axis
 	p := Divergence(ts, []Series{{"g = 0.5", below}, {"g = 1.5", above}}, "distance between nearby starts")
-	golden(t, "divergence", pngSize(t, p, Width, Height))
+	golden.Check(t, "divergence", pngSize(t, p, Width, Height))
 }
 
 func TestHistogram(t *testing.T) {
 	counts := []int{12, 9, 11, 3, 10, 8, 14, 10, 13, 10}
 	labels := strings.Split("0 1 2 3 4 5 6 7 8 9", " ")
 	p := Histogram(counts, labels, "classes of 100 generated samples")
-	golden(t, "histogram", pngSize(t, p, Width, Height))
+	golden.Check(t, "histogram", pngSize(t, p, Width, Height))
 	pngSize(t, Histogram(nil, nil, "empty"), Width, Height)
 	pngSize(t, Histogram([]int{1, 2}, nil, "no labels"), Width, Height)
 }
