@@ -39,6 +39,11 @@ type RunDir struct {
 //     that is gone (killed, crashed) is taken over, and warn (if not nil)
 //     is told so;
 //   - it writes the marker if it is missing.
+//
+// The kind is checked again once the lock is held, so that of two commands
+// of different kinds starting together on an empty folder, the second to
+// lock it sees the first one's marker and is refused instead of
+// overwriting it.
 func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(string)) (*RunDir, error) {
 	if dir == "" {
 		return nil, errors.New("empty folder name")
@@ -49,12 +54,17 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	marked, err := checkKind(dir, kind, recognise)
-	if err != nil {
-		return nil, err
+	if _, err := checkKind(dir, kind, recognise); err != nil {
+		return nil, err // refused before taking a lock
 	}
+	beforeLock(dir)
 	r := &RunDir{Dir: dir}
 	if err := r.takeLock(warn); err != nil {
+		return nil, err
+	}
+	marked, err := checkKind(dir, kind, recognise) // another command may have claimed it meanwhile
+	if err != nil {
+		r.Release()
 		return nil, err
 	}
 	if !marked {
@@ -65,6 +75,10 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 	}
 	return r, nil
 }
+
+// beforeLock runs between ClaimRunDir's first kind check and its lock; a
+// test sets it to play a command that claims the folder meanwhile.
+var beforeLock = func(dir string) {}
 
 // ReadKind returns the kind recorded in dir's KindFile ("" if none).
 func ReadKind(dir string) (string, error) {

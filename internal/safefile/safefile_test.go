@@ -174,3 +174,37 @@ func TestClaimRunDir(t *testing.T) {
 		t.Fatalf("a file accepted as a run folder")
 	}
 }
+
+// TestClaimRunDirRace: a command of another kind that claims an empty
+// folder between ClaimRunDir's first check and its lock (and finishes) is
+// seen once the lock is held: the claim is refused and the other command's
+// marker is kept.
+func TestClaimRunDirRace(t *testing.T) {
+	dir := t.TempDir()
+	raced := false
+	beforeLock = func(d string) {
+		if raced { // only the outer claim is raced
+			return
+		}
+		raced = true
+		r, err := ClaimRunDir(d, "rbm", nil, nil)
+		if err != nil {
+			t.Errorf("the other command's claim: %v", err)
+			return
+		}
+		r.Release()
+	}
+	defer func() { beforeLock = func(string) {} }()
+	if r, err := ClaimRunDir(dir, "train", nil, nil); err == nil {
+		r.Release()
+		t.Fatal("claimed a folder that another command had marked as its own meanwhile")
+	} else if !strings.Contains(err.Error(), `holds a run of kind "rbm"`) {
+		t.Fatalf("err = %v, want the other kind named", err)
+	}
+	if kind, err := ReadKind(dir); err != nil || kind != "rbm" {
+		t.Fatalf("marker %q (%v), want the other command's \"rbm\"", kind, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, LockFile)); !os.IsNotExist(err) {
+		t.Fatalf("the refused claim left its lock file: %v", err)
+	}
+}
