@@ -64,7 +64,7 @@ func (t *Trainer) Checkpoint() *Checkpoint {
 		ck.State = append(ck.State, t.ema.params()...)
 	}
 	if t.opt != nil {
-		ck.State = append(ck.State, t.opt.params(t.M.trainedParams())...)
+		ck.State = append(ck.State, t.opt.params(t.M.Cfg.trainedShapes())...)
 	}
 	return ck
 }
@@ -214,7 +214,7 @@ func (ck *Checkpoint) Resume(be backend.Backend, data blas32.General) (*Trainer,
 		}
 	}
 	if t.opt != nil {
-		if err := t.opt.load(m.trainedParams(), state); err != nil {
+		if err := t.opt.load(m.Cfg.trainedShapes(), state); err != nil {
 			return nil, err
 		}
 	}

@@ -105,23 +105,34 @@ func (m *Model) useAverages(avg map[string]Param) error {
 }
 
 // SamplingModel returns the model to sample and score: t.M itself, or with
-// Config.EMA > 0 a new model on the same backend whose trained matrices are
-// the averages (the model a checkpoint of this step gives for sampling). release frees what
-// SamplingModel made.
-func (t *Trainer) SamplingModel() (m *Model, release func(), err error) {
+// Config.EMA > 0 the trainer's sampling model, whose trained matrices are
+// set to the current averages at each call (the model a checkpoint of this
+// step gives for sampling) and whose fixed couplings J are copied from t.M
+// once, when it is made at the first call. It is kept until Close, so
+// scoring every metrics row neither allocates a model nor redraws J; it
+// shows the averages of the call's step only, until the next call.
+func (t *Trainer) SamplingModel() (*Model, error) {
 	if t.ema == nil {
-		return t.M, func() {}, nil
+		return t.M, nil
 	}
-	if m, err = New(t.M.Cfg, t.M.be); err != nil {
-		return nil, nil, err
+	if t.sampling == nil {
+		m, err := New(t.M.Cfg, t.M.be)
+		if err != nil {
+			return nil, err
+		}
+		own := m.params()
+		for i, p := range t.M.params() {
+			if !p.trained {
+				m.be.Copy(own[i].mat, p.mat)
+			}
+		}
+		t.sampling = m
 	}
-	avg := map[string]Param{}
-	for _, p := range t.ema.params() {
-		avg[p.Name] = p
+	for _, p := range t.sampling.params() {
+		if a, ok := t.ema.avg[p.name]; ok {
+			t.M.be.Copy(p.mat, a)
+		}
 	}
-	if err := m.useAverages(avg); err != nil {
-		m.Free()
-		return nil, nil, err
-	}
-	return m, m.Free, nil
+	t.sampling.refresh()
+	return t.sampling, nil
 }

@@ -2,6 +2,7 @@ package chaoslib
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -292,13 +293,69 @@ func TestResumeBitIdenticalWithRule(t *testing.T) {
 		if maxAbsDiff(got, avg) != 0 || maxAbsDiff(got, mustParam(t, whole.M, "W_v-h")) == 0 {
 			t.Errorf("%s: the loaded model's W is not the checkpoint's average", opt)
 		}
-		sm, release, err := whole.SamplingModel()
+		sm, err := whole.SamplingModel()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if maxAbsDiff(mustParam(t, sm, "W_v-h"), avg) != 0 || maxAbsDiff(mustParam(t, sm, "Jup_v-h"), mustParam(t, whole.M, "Jup_v-h")) != 0 {
 			t.Errorf("%s: the trainer's sampling model is not the average on the same couplings", opt)
 		}
-		release()
+	}
+}
+
+// TestSamplingModelKept: the trainer makes its sampling model once (not at
+// every metrics row), takes the fixed couplings from t.M (not redrawn from
+// the seed) and sets it to the averages of the step it is asked at.
+func TestSamplingModelKept(t *testing.T) {
+	cfg := toyConfig(Restricted)
+	cfg.EMA = 0.9
+	tr := mustTrainer(t, cfg)
+	defer tr.Close()
+	j := mustParam(t, tr.M, "Jup_v-h")
+	for i := range j {
+		j[i] *= 2 // J that the seed does not give
+	}
+	if err := tr.M.SetParam("Jup_v-h", j); err != nil {
+		t.Fatal(err)
+	}
+	var first *Model
+	for step := 1; step <= 2; step++ {
+		if _, err := tr.TrainStep(); err != nil {
+			t.Fatal(err)
+		}
+		sm, err := tr.SamplingModel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = sm
+		} else if sm != first {
+			t.Fatalf("step %d: a new sampling model was made", step)
+		}
+		var avg []float32
+		for _, p := range tr.ema.params() {
+			if p.Name == "ema_W_v-h" {
+				avg = p.Data
+			}
+		}
+		if maxAbsDiff(mustParam(t, sm, "W_v-h"), avg) != 0 {
+			t.Errorf("step %d: the sampling model's W is not this step's average", step)
+		}
+		if maxAbsDiff(mustParam(t, sm, "Jup_v-h"), j) != 0 {
+			t.Errorf("step %d: the sampling model's J is not the trainer's", step)
+		}
+	}
+	var trained []string
+	for _, p := range tr.M.Params() {
+		if p.Trained {
+			trained = append(trained, fmt.Sprintf("%s %d×%d", p.Name, p.Rows, p.Cols))
+		}
+	}
+	var shapes []string
+	for _, p := range cfg.trainedShapes() {
+		shapes = append(shapes, fmt.Sprintf("%s %d×%d", p.Name, p.Rows, p.Cols))
+	}
+	if !slices.Equal(shapes, trained) {
+		t.Errorf("trainedShapes %v, the model's trained matrices %v", shapes, trained)
 	}
 }

@@ -221,12 +221,13 @@ func (m *Model) Params() []Param {
 	return out
 }
 
-// trainedParams returns host copies of the trained matrices (see Params).
-func (m *Model) trainedParams() []Param {
+// trainedShapes lists the trained matrices of c's model (see Params) by
+// name and shape, without data: what the optimizer's state is laid out by.
+func (c Config) trainedShapes() []Param {
 	var out []Param
-	for _, p := range m.Params() {
-		if p.Trained {
-			out = append(out, p)
+	for _, s := range c.paramSpecs() {
+		if s.trained() {
+			out = append(out, Param{Name: s.name, Rows: s.rows, Cols: s.cols, Trained: true})
 		}
 	}
 	return out

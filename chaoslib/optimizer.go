@@ -87,7 +87,8 @@ func (o *optimizer) step(name string, g []float32, t int, eta float64) {
 }
 
 // params returns the optimizer's state as checkpoint arrays, named
-// <prefix><matrix>, for the matrices of shapes (by name, in order).
+// <prefix><matrix>, for the matrices of shapes (names and sizes only, in
+// order; Config.trainedShapes).
 func (o *optimizer) params(shapes []Param) []Param {
 	var out []Param
 	for _, p := range shapes {

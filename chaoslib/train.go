@@ -47,10 +47,12 @@ type Trainer struct {
 	dBias   []backend.Mat // per layer scratch
 	host    []float32     // minibatch assembly
 
-	opt    *optimizer    // nil for plain SGD without a zero diagonal
-	ema    *ema          // nil when Cfg.EMA is 0
-	epochs *epochSampler // nil unless Cfg.Minibatch is "epoch"
-	hostG  []float32     // scratch for host-side updates
+	opt *optimizer // nil for plain SGD without a zero diagonal
+	ema *ema       // nil when Cfg.EMA is 0
+	// sampling is the model of the averages (SamplingModel); nil until asked
+	sampling *Model
+	epochs   *epochSampler // nil unless Cfg.Minibatch is "epoch"
+	hostG    []float32     // scratch for host-side updates
 }
 
 // Stats reports one training step.
@@ -107,7 +109,7 @@ func clipCopy(x blas32.General, lim float32) blas32.General {
 	return out
 }
 
-// Close frees the trainer's buffers (not the model).
+// Close frees the trainer's buffers and its sampling model (not t.M).
 func (t *Trainer) Close() {
 	t.M.freeBatch(t.clamped)
 	t.M.freeBatch(t.free)
@@ -116,6 +118,9 @@ func (t *Trainer) Close() {
 	}
 	if t.ema != nil {
 		t.ema.free()
+	}
+	if t.sampling != nil {
+		t.sampling.Free()
 	}
 }
 

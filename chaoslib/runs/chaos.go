@@ -59,11 +59,10 @@ func (l *chaosLearner) Update() (chaoslib.Stats, error) { return l.tr.TrainStep(
 // Config.EMA > 0 (Trainer.SamplingModel).
 func (l *chaosLearner) Evaluate(test blas32.General, n int, cl *indices.Classifier) (indices.Report, error) {
 	cfg := l.tr.M.Cfg
-	m, release, err := l.tr.SamplingModel()
+	m, err := l.tr.SamplingModel()
 	if err != nil {
 		return indices.Report{}, err
 	}
-	defer release()
 	rs, err := chaoslib.Evaluate(m, test, n, []float64{cfg.T}, chaoslib.EvalOptions{Classifier: cl, Seed: cfg.Seed})
 	if err != nil {
 		return indices.Report{}, err
