@@ -87,6 +87,15 @@ func (nb Notebook) RunDir(be backend.Backend, c runs.Case) string {
 	return dir
 }
 
+// AboutSettings is the markdown, shown near the top of every notebook,
+// that says what nb holds and where the shared helpers live.
+func AboutSettings() string {
+	return "**Settings.** `nb` holds this notebook's settings (`nbui.Notebook`): `nb.Quick` is on when the environment variable " +
+		"`CHAOSGEN_QUICK=1` is set; in a cell, `nb.Retrain = true` ignores the pretrained models and `nb.Device = \"cuda\"` picks the GPU. " +
+		"The helpers every notebook shares (`nb.Trained`, `nbui.Must`, `nbui.IndexCells`, …) live in package `nbui`; " +
+		"the model code itself lives in `chaoslib`."
+}
+
 // AboutModels is the markdown that says where the notebook's models come
 // from, with the numbers of both configurations taken from the code
 // (runs.QuickConfig, runs.PaperConfig) and the one in use marked.
