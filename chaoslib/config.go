@@ -7,14 +7,8 @@
 // Every layer obeys τ dx/dt = −x + Σ_conn (W + J) φ(x_other) + bias, with
 // φ = tanh, J fixed random and asymmetric (gain g), and W, bias trained.
 //
-// The packages below it build on this one, and imports only go downward:
-// backend (the compute interface; backend/cpu, and gpu/ for CUDA),
-// indices (the accuracy indices E2, Es, ER, EAAI and class coverage), rbm
-// (the RBM baseline), analysis (measurements on trained models), chaos
-// (Lyapunov exponents and attractors), inpaint (completing partial images),
-// and runs (training runs on disk: the one run loop, metrics, checkpoints,
-// resume, sweeps). Outside chaoslib, figures draws the paper's figures,
-// plots draws, nbui serves the notebooks and cmd/chaosgen is the CLI.
+// The package map of the repository (which package imports which) is kept
+// in one place: the "The library" section of README.md.
 package chaoslib
 
 import (

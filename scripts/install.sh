@@ -345,7 +345,7 @@ main() {
 		gonb) install_gonb ;;
 		go-env) print_go_env; return 0 ;;
 		-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
-		*) die "unknown part '$p' (want: all, deps, jupyter, gonb; see --help)" ;;
+		*) die "unknown part '$p' (want: all, deps, jupyter, gonb, go-env; see --help)" ;;
 		esac
 	done
 	log "done."

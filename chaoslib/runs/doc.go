@@ -6,9 +6,6 @@
 // (many short runs and a sweep.csv) and the six cases of the paper (Case,
 // EnsureRun) are built on the same runs.
 //
-// Where the other packages stand: chaoslib is the model (dynamics, training,
-// checkpoints, the config table), chaoslib/indices the accuracy indices,
-// chaoslib/rbm the RBM baseline, chaoslib/analysis measurements on trained
-// models; runs drives them over time and disk. The figures package draws
-// the paper's figures from models and runs, and nbui serves the notebooks.
+// The package map (what runs builds on, and what builds on it) is in the
+// "The library" section of README.md.
 package runs
