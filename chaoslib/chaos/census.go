@@ -12,6 +12,19 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 )
 
+// MaxCensusStarts is the most free runs P of one census. Grouping compares
+// every pair of end states (single linkage), P²/2 RMS distances over N
+// pixels: about 1.6·10¹¹ multiply-adds at P = 20,000 and N = 784, minutes
+// on one CPU core, while P = 10⁶ would take days.
+const MaxCensusStarts = 20_000
+
+// CensusBytes estimates the memory a census of P starts needs beyond its
+// model: the batch of P chains, the read-outs at t − T and t, and the group
+// means (at most P of them), float32.
+func CensusBytes(cfg chaoslib.Config, P int) int64 {
+	return cfg.SampleBytes(P, 3) - cfg.ModelBytes()
+}
+
 // CensusOptions sets an attractor census. Zero fields take the defaults in
 // brackets.
 type CensusOptions struct {
@@ -62,8 +75,8 @@ func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Ce
 		o.Distance = 0.05
 	}
 	switch {
-	case o.Starts < 0:
-		return Census{}, fmt.Errorf("chaos: census of %d starts", o.Starts)
+	case o.Starts < 0 || o.Starts > MaxCensusStarts:
+		return Census{}, fmt.Errorf("chaos: census of %d starts, want 1…%d (MaxCensusStarts)", o.Starts, MaxCensusStarts)
 	case !(o.Time > 0) || math.IsInf(o.Time, 0):
 		return Census{}, fmt.Errorf("chaos: census time %g, want finite > 0", o.Time)
 	case !(o.Distance > 0) || math.IsInf(o.Distance, 0):

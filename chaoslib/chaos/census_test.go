@@ -93,3 +93,18 @@ func TestCensusChaotic(t *testing.T) {
 		t.Errorf("%d settled, %d groups (class %d); want ≈ 0 settled, ≈ 50 groups, class −1", c.Settled, len(c.Attractors), c.Attractors[0].Class)
 	}
 }
+
+// TestCensusLimits: more than MaxCensusStarts starts are refused before
+// any run; CensusBytes for the restricted model (N = 784, M = 500) and P =
+// 10 is, by hand, the batch 4·10·(3·1284 + 784) = 185,440 B plus three
+// read-outs 3·4·10·784 = 94,080 B.
+func TestCensusLimits(t *testing.T) {
+	m := small(t, chaoslib.Unrestricted, 2, 20)
+	if _, err := TakeCensus(m, nil, CensusOptions{Starts: MaxCensusStarts + 1, Time: 1}); err == nil {
+		t.Errorf("a census of %d starts was run", MaxCensusStarts+1)
+	}
+	cfg := chaoslib.PaperMNIST(chaoslib.Restricted)
+	if got, want := CensusBytes(cfg, 10), int64(185_440+94_080); got != want {
+		t.Errorf("CensusBytes = %d, want %d", got, want)
+	}
+}

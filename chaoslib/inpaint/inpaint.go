@@ -130,6 +130,14 @@ type Result struct {
 	BaselineMSEHidden      float64 `json:"baseline_mse_hidden"`
 }
 
+// Bytes estimates the memory that completing and scoring n images at one
+// time (Evaluate) needs beyond the model: the batch of n chains, the
+// clamped values, the completions and the baseline (n×N each, at most),
+// float32.
+func Bytes(cfg chaoslib.Config, n int) int64 {
+	return cfg.SampleBytes(n, 3) - cfg.ModelBytes()
+}
+
 // Evaluate completes the rows of x (labels, s-space) at time t, and scores
 // the completions and the baseline (hidden pixels = mean) by class agreement
 // under cls and MSEHidden. It returns the completions too.

@@ -43,8 +43,8 @@ func runAttractors(args []string) error {
 	case !(*dist > 0) || math.IsInf(*dist, 0):
 		return fmt.Errorf("--distance %g: must be finite and > 0", *dist)
 	}
-	if err := checkRows("n", cf.n); err != nil {
-		return err
+	if cf.n <= 0 || cf.n > chaos.MaxCensusStarts {
+		return fmt.Errorf("--n %d: must be in 1…%d (the census compares every pair of end states, so its time grows as P²)", cf.n, chaos.MaxCensusStarts)
 	}
 	if *png != "" {
 		if err := checkOutputs([]string{cf.checkpoint}, output{"png", *png}); err != nil {
@@ -56,6 +56,9 @@ func runAttractors(args []string) error {
 		return err
 	}
 	defer closeAll()
+	if err := checkMemory("n", cf.n, chaos.CensusBytes(m.Cfg, cf.n)); err != nil { // the model is loaded: the rest
+		return err
+	}
 	t, err := cf.time(m.Cfg, 100*m.Cfg.T)
 	if err != nil {
 		return err

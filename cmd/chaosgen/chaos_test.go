@@ -26,6 +26,7 @@ func TestChaosFlagErrors(t *testing.T) {
 		{runLyapunov, []string{"--checkpoint", "/nonexistent.npz"}, "--checkpoint"},
 		{runAttractors, []string{"--n", "10"}, "--checkpoint"},
 		{runAttractors, []string{"--checkpoint", "x.npz", "--n", "0"}, "--n"},
+		{runAttractors, []string{"--checkpoint", "x.npz", "--n", "1000000"}, "--n"}, // above chaos.MaxCensusStarts
 		{runAttractors, []string{"--checkpoint", "x.npz", "--t", "-1"}, "--t"},
 		{runAttractors, []string{"--checkpoint", "x.npz", "--distance", "0"}, "--distance"},
 		{runAttractors, []string{"--checkpoint", "/nonexistent.npz"}, "--checkpoint"},

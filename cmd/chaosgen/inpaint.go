@@ -73,6 +73,9 @@ func runInpaint(args []string) error {
 	if n > d.Test.Len() {
 		return fmt.Errorf("--n %d: the %s test split has %d images", n, d.Test.Dataset, d.Test.Len())
 	}
+	if err := checkMemory("n", n, inpaint.Bytes(m.Cfg, n)); err != nil { // the model is loaded: the rest
+		return err
+	}
 	t, err := cf.time(m.Cfg, m.Cfg.T)
 	if err != nil {
 		return err
