@@ -13,7 +13,7 @@ import (
 // defaults in brackets.
 type ModelOptions struct {
 	Chains    int     // independent runs averaged [8]
-	Transient float64 // time discarded first, in units of τ = 1 [50]
+	Transient float64 // time discarded first, in units of τ = 1 [50]; 0 means the default, so the shortest is one Euler step (Options.Transient may be 0)
 	Time      float64 // averaging time t_max [200]
 	Renorm    int     // Euler steps between renormalisations [5]
 	Vectors   int     // exponents to compute (QR when > 1) [1]

@@ -25,6 +25,8 @@ func TestParseMask(t *testing.T) {
 		{"square:5", 25, func(r, c int) bool { return r >= 11 && r < 16 && c >= 11 && c < 16 }},
 		{"random:0.5", 392, nil},
 		{"random:0.1", 78, nil},
+		{"random:0.00064", 1, nil},   // round(0.50176) = 1, the fewest
+		{"random:0.99936", 783, nil}, // round(783.498) = 783, the most
 	} {
 		m, err := ParseMask(tc.spec, side, 1)
 		if err != nil {
@@ -55,7 +57,8 @@ func TestParseMask(t *testing.T) {
 	if !same(a, b) || same(a, c) {
 		t.Error("random masks: same seed must give the same mask, another seed another")
 	}
-	for _, bad := range []string{"", "bottom", "top:3", "square", "square:0", "square:28", "square:x", "random:0", "random:1", "random:-0.2", "random"} {
+	for _, bad := range []string{"", "bottom", "top:3", "square", "square:0", "square:28", "square:x", "random:0", "random:1", "random:-0.2", "random",
+		"random:0.0006", "random:0.9994"} { // round(F·784) = 0 hidden, 784 hidden (0 given)
 		if _, err := ParseMask(bad, side, 1); err == nil {
 			t.Errorf("%q: no error", bad)
 		}

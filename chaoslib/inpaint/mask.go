@@ -26,7 +26,9 @@ const streamMask = 0x6d61736b // "mask"
 //	square:K   the central K×K square is hidden (rows and columns
 //	           (side−K)/2 … (side−K)/2 + K − 1), the rest given
 //	random:F   round(F·side²) pixels drawn without replacement (seeded) are
-//	           hidden; 0 < F < 1
+//	           hidden; 0 < F < 1, and at least one pixel must be hidden and
+//	           one given (F·side² from 0.5 to side² − 0.5), else MSEHidden
+//	           would be 0/0
 func ParseMask(spec string, side int, seed uint64) (Mask, error) {
 	if side <= 0 {
 		return Mask{}, fmt.Errorf("inpaint: image side %d", side)
@@ -61,6 +63,10 @@ func ParseMask(spec string, side int, seed uint64) (Mask, error) {
 			return Mask{}, fmt.Errorf("inpaint: mask %q: random:F needs 0 < F < 1", spec)
 		}
 		n := int(math.Round(f * float64(side*side)))
+		if n < 1 || n > side*side-1 {
+			return Mask{}, fmt.Errorf("inpaint: mask %q hides round(F·%d) = %d pixels; F must hide at least one pixel and leave one given (%.4g ≤ F < %.4g)",
+				spec, side*side, n, 0.5/float64(side*side), 1-0.5/float64(side*side))
+		}
 		rng := rand.New(rand.NewPCG(seed, streamMask))
 		for _, i := range rng.Perm(side * side)[:n] {
 			m.Hidden[i] = true

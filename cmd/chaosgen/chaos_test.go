@@ -22,6 +22,8 @@ func TestChaosFlagErrors(t *testing.T) {
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--chains", "0"}, "--chains"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--t-max", "-3"}, "--t-max"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--k", "0"}, "--k"},
+		{runLyapunov, []string{"--model", "deep", "--g", "1", "--transient", "0"}, "default 50"}, // 0 is not "none"
+		{runInpaint, []string{"--checkpoint", "x.npz", "--mask", "random:0.0001"}, "--mask"},     // hides no pixel
 		{runLyapunov, []string{"--checkpoint", "x.npz", "--g", "1"}, "--g"},
 		{runLyapunov, []string{"--checkpoint", "/nonexistent.npz"}, "--checkpoint"},
 		{runAttractors, []string{"--n", "10"}, "--checkpoint"},

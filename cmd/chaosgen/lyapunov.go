@@ -37,7 +37,7 @@ func runLyapunov(args []string) error {
 	hidden := fs.String("hidden", "", "hidden sizes of the untrained networks: M, or M1,M2 for deep (default 500 / 500,500)")
 	chains := fs.Int("chains", 8, "independent runs averaged")
 	tmax := fs.Float64("t-max", 200, "averaging time of λ_max (after the transient)")
-	transient := fs.Float64("transient", 50, "time run and discarded before averaging")
+	transient := fs.Float64("transient", 50, "time run and discarded before averaging, > 0 (chaos.ModelOptions reads 0 as its default 50, so there is no --transient 0; the shortest is one Euler step dt)")
 	renorm := fs.Int("renorm", 5, "Euler steps between renormalisations of the tangent vectors")
 	k := fs.Int("k", 1, "number of leading exponents (QR method when > 1)")
 	cf := addCheckpointFlags(fs, ckHelp{checkpoint: "trained network to measure (instead of --model)",
@@ -53,7 +53,7 @@ func runLyapunov(args []string) error {
 	case !(*tmax > 0) || math.IsInf(*tmax, 0):
 		return fmt.Errorf("--t-max %g: must be finite and > 0", *tmax)
 	case !(*transient > 0) || math.IsInf(*transient, 0):
-		return fmt.Errorf("--transient %g: must be finite and > 0", *transient)
+		return fmt.Errorf("--transient %g: must be finite and > 0 (0 would mean the library's default 50, not none; the shortest transient is one Euler step dt)", *transient)
 	case *renorm <= 0:
 		return fmt.Errorf("--renorm %d: must be > 0", *renorm)
 	case *k <= 0:
