@@ -72,7 +72,9 @@ for p in "${paths[@]}"; do
 done
 
 # One install script: the Dockerfile's and CI's.
-if printf '%s\n' "$INSTR" | grep -qE 'scripts/install\.sh' && printf '%s\n' "$(kw RUN)" | grep -qE 'install\.sh'; then
+# Here-strings, not pipes: under pipefail, `printf … | grep -q` fails when grep
+# exits at its first match before printf has written everything (SIGPIPE).
+if grep -qE 'scripts/install\.sh' <<<"$INSTR" && grep -qE 'install\.sh' <<<"$(kw RUN)"; then
 	ok "Dockerfile runs scripts/install.sh"
 else
 	fail "Dockerfile does not run scripts/install.sh"
@@ -102,23 +104,23 @@ root | 0) fail "last USER is $last_user" ;;
 esac
 
 # ENTRYPOINT, EXPOSE, CMD.
-if kw ENTRYPOINT | grep -qE '"(/usr/bin/)?tini"|^ENTRYPOINT +(/usr/bin/)?tini( |$)'; then ok "ENTRYPOINT tini"; else fail "ENTRYPOINT does not use tini"; fi
-if kw EXPOSE | grep -qwE '8888(/tcp)?'; then ok "EXPOSE 8888"; else fail "no EXPOSE 8888"; fi
+if grep -qE '"(/usr/bin/)?tini"|^ENTRYPOINT +(/usr/bin/)?tini( |$)' <<<"$(kw ENTRYPOINT)"; then ok "ENTRYPOINT tini"; else fail "ENTRYPOINT does not use tini"; fi
+if grep -qwE '8888(/tcp)?' <<<"$(kw EXPOSE)"; then ok "EXPOSE 8888"; else fail "no EXPOSE 8888"; fi
 if [ -n "$(kw CMD)" ]; then ok "CMD set"; else fail "no CMD"; fi
 
 # apt-get install flags, per command (split RUN lines at && ; |).
 while IFS= read -r cmd; do
 	case "$cmd" in *"apt-get install"* | *"apt install"*) ;; *) continue ;; esac
 	short="$(printf '%s' "$cmd" | sed -E 's/^[[:space:]]+//' | cut -c1-80)"
-	printf '%s' "$cmd" | grep -qE '(^|[[:space:]])(-y|--yes|--assume-yes|-[a-z]*y[a-z]*)([[:space:]]|$)' ||
+	grep -qE '(^|[[:space:]])(-y|--yes|--assume-yes|-[a-z]*y[a-z]*)([[:space:]]|$)' <<<"$cmd" ||
 		fail "apt-get install without -y: $short"
-	printf '%s' "$cmd" | grep -q -- '--no-install-recommends' ||
+	grep -q -- '--no-install-recommends' <<<"$cmd" ||
 		fail "apt-get install without --no-install-recommends: $short"
 done < <(kw RUN | sed -E 's/(&&|;|\|\|)/\n/g')
 ok "apt-get install flags checked"
 
 # No ADD of URLs.
-if kw ADD | grep -qiE '(https?|ftp)://'; then fail "ADD of a URL: $(kw ADD | grep -iE '(https?|ftp)://' | head -n 1)"; else ok "no ADD of URLs"; fi
+if grep -qiE '(https?|ftp)://' <<<"$(kw ADD)"; then fail "ADD of a URL: $(kw ADD | grep -iE '(https?|ftp)://' | head -n 1)"; else ok "no ADD of URLs"; fi
 
 if [ "$fails" -gt 0 ]; then
 	echo "check-dockerfile: $fails problem(s) in $DF" >&2

@@ -53,7 +53,7 @@ fi
 
 # pkg_installed NAME: true when dpkg has NAME installed.
 pkg_installed() {
-	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+	[[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == *'install ok installed'* ]]
 }
 
 APT_UPDATED=0

@@ -18,7 +18,7 @@ SOURCES=/etc/apt/sources.list.d/debian.sources
 have_all() {
 	local p
 	for p in "${PKGS[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || return 1
+		[[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == *'install ok installed'* ]] || return 1
 	done
 	command -v nvcc >/dev/null 2>&1
 }
@@ -37,7 +37,7 @@ fi
 if [ -f "$SOURCES" ]; then
 	changed=0
 	for comp in contrib non-free; do
-		if grep -E '^Components:' "$SOURCES" | grep -qvE "(^|[[:space:]])${comp}([[:space:]]|$)"; then
+		if grep -E '^Components:' "$SOURCES" | grep -vE "(^|[[:space:]])${comp}([[:space:]]|$)" >/dev/null; then
 			sed -i -E "/^Components:/{/(^|[[:space:]])${comp}([[:space:]]|\$)/!s/\$/ ${comp}/}" "$SOURCES"
 			changed=1
 		fi
