@@ -30,8 +30,8 @@ import (
 // the step, so that after n steps δ(n) = DF(x(n−1))⋯DF(x(0)) δ(0).
 //
 // Clamp holds φ of chosen visible units at given values (inpainting): those
-// units then feed a constant signal into the network and their tangent
-// components are zero.
+// units then feed a constant signal into the network, and φ' counts as 0
+// for them in the tangent step (they pass no perturbation on).
 type Flow struct {
 	m       *Model
 	b       *batch // states
