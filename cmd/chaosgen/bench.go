@@ -30,7 +30,7 @@ func runBench(args []string) error {
 	fs.Lookup("chains").Usage = "free chains per update, `P1,P2,…`: one bench per value"
 	repeat := fs.Int("repeat", 0, "training steps timed after one warm-up step (0: as many as fill about 2 s, at least 3)")
 	asJSON := fs.Bool("json", false, "print JSON (an array when --chains lists several values)")
-	dev := fs.String("device", "cpu", "compute device: "+strings.Join(device.Names(), " or "))
+	dev := deviceFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
