@@ -1,9 +1,11 @@
 package chaoslib
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -49,8 +51,10 @@ func (r BenchResult) String() string {
 const benchSeconds = 2.0
 
 // BenchTrainingStep times steps CHL training steps of cfg on be (after one
-// warm-up step), on random data, then times the backend's GEMM alone on the
-// shapes and counts that one step performed. With steps ≤ 0 it times as many
+// warm-up step), on random data, and the backend's GEMM alone on the shapes
+// and counts that one step performs. The two are timed in alternation (a
+// step, then that step's GEMMs), so that a change in the machine's load
+// between them cannot bias their ratio. With steps ≤ 0 it times as many
 // steps as fill about 2 s (at least 3), judged from the warm-up step.
 func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, error) {
 	counter := backend.NewCounter(be)
@@ -77,63 +81,97 @@ func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, 
 	if steps <= 0 {
 		steps = max(3, int(benchSeconds/time.Since(warm).Seconds()))
 	}
-	shapes := make(map[backend.GemmShape]int, len(counter.Gemms))
-	maps.Copy(shapes, counter.Gemms)
 	flops := counter.FLOPs()
-	sync(be, m)
-	start := time.Now()
+	gemms := newGemmSet(be, counter.Gemms)
+	defer gemms.free()
+	gemms.run() // warm-up
+	var stepSec, gemmSec float64
 	for range steps {
+		sync(be, m)
+		start := time.Now()
 		if _, err := tr.TrainStep(); err != nil {
 			return BenchResult{}, err
 		}
+		sync(be, m)
+		stepSec += time.Since(start).Seconds()
+		gemmSec += gemms.run()
 	}
-	sync(be, m)
-	stepSec := time.Since(start).Seconds() / float64(steps)
-
-	gemmSec := 0.0
-	calls := 0
-	for s, n := range shapes {
-		gemmSec += float64(n) * timeGemm(be, s, steps)
-		calls += n
-	}
+	stepSec /= float64(steps)
+	gemmSec /= float64(steps)
 	r := BenchResult{Backend: be.Name(), Arch: cfg.Arch, Chains: cfg.Chains, Batch: cfg.Batch,
 		EulerSteps: cfg.EulerSteps(cfg.T), Steps: steps, MsPerStep: stepSec * 1e3, GFLOP: flops / 1e9,
-		GFLOPS: flops / stepSec / 1e9, GemmGFLOPS: flops / gemmSec / 1e9, GemmShapes: len(shapes), GemmCalls: calls}
+		GFLOPS: flops / stepSec / 1e9, GemmGFLOPS: flops / gemmSec / 1e9, GemmShapes: len(gemms.shapes), GemmCalls: gemms.calls}
 	r.Ratio = r.GFLOPS / r.GemmGFLOPS
 	return r, nil
+}
+
+// gemmSet is one step's GEMMs, shape by shape, on operands of the model's
+// layout filled with N(0, 1) values.
+type gemmSet struct {
+	be      backend.Backend
+	shapes  []backend.GemmShape
+	counts  []int
+	a, b, c []backend.Mat
+	calls   int
+	host    []float32 // the last output, downloaded to wait for the GEMMs
+}
+
+func newGemmSet(be backend.Backend, counts map[backend.GemmShape]int) *gemmSet {
+	g := &gemmSet{be: be}
+	rng := rand.New(rand.NewPCG(1, streamBenchGemm))
+	for _, s := range slices.SortedFunc(maps.Keys(counts), compareShapes) {
+		ar, ac := s.M, s.K
+		if s.TransA {
+			ar, ac = ac, ar
+		}
+		br, bc := s.K, s.N
+		if s.TransB {
+			br, bc = bc, br
+		}
+		a, b := be.NewMat(ar, ac), be.NewMat(br, bc)
+		be.Upload(a, gaussian(rng, ar*ac, 1))
+		be.Upload(b, gaussian(rng, br*bc, 1))
+		g.shapes = append(g.shapes, s)
+		g.counts = append(g.counts, counts[s])
+		g.a, g.b, g.c = append(g.a, a), append(g.b, b), append(g.c, be.NewMat(s.M, s.N))
+		g.calls += counts[s]
+	}
+	last := g.shapes[len(g.shapes)-1]
+	g.host = make([]float32, last.M*last.N)
+	return g
+}
+
+// compareShapes orders shapes by output size, largest first, then by
+// M, N and K (a fixed order for a given step).
+func compareShapes(x, y backend.GemmShape) int {
+	return cmp.Or(cmp.Compare(y.M*y.N, x.M*x.N), cmp.Compare(x.M, y.M), cmp.Compare(x.N, y.N), cmp.Compare(x.K, y.K),
+		cmp.Compare(fmt.Sprint(x.TransA, x.TransB), fmt.Sprint(y.TransA, y.TransB)))
+}
+
+// run performs the set's GEMMs once (beta = 1, so each call reads and
+// writes its output like the step's accumulating calls), waits for them by
+// downloading the last (smallest) output, and returns the seconds taken.
+func (g *gemmSet) run() float64 {
+	start := time.Now()
+	for i, s := range g.shapes {
+		for range g.counts[i] {
+			g.be.Gemm(s.TransA, s.TransB, 1, g.a[i], g.b[i], 1, g.c[i])
+		}
+	}
+	g.be.Download(g.host, g.c[len(g.c)-1])
+	return time.Since(start).Seconds()
+}
+
+func (g *gemmSet) free() {
+	for i := range g.shapes {
+		g.be.Free(g.a[i])
+		g.be.Free(g.b[i])
+		g.be.Free(g.c[i])
+	}
 }
 
 // sync waits for the backend's queued work by downloading a small matrix.
 func sync(be backend.Backend, m *Model) {
 	b := m.Layers[0].Bias
 	be.Download(make([]float32, b.Rows()*b.Cols()), b)
-}
-
-// timeGemm returns the seconds of one GEMM of shape s on be, averaged over
-// reps calls after a warm-up call, with operands of the same layout as the
-// model's.
-func timeGemm(be backend.Backend, s backend.GemmShape, reps int) float64 {
-	ar, ac := s.M, s.K
-	if s.TransA {
-		ar, ac = ac, ar
-	}
-	br, bc := s.K, s.N
-	if s.TransB {
-		br, bc = bc, br
-	}
-	a, b, c := be.NewMat(ar, ac), be.NewMat(br, bc), be.NewMat(s.M, s.N)
-	defer func() { be.Free(a); be.Free(b); be.Free(c) }()
-	rng := rand.New(rand.NewPCG(1, streamBenchGemm))
-	be.Upload(a, gaussian(rng, ar*ac, 1))
-	be.Upload(b, gaussian(rng, br*bc, 1))
-	be.Gemm(s.TransA, s.TransB, 1, a, b, 0, c)
-	small := make([]float32, s.M*s.N)
-	be.Download(small, c)
-	reps = max(reps, 5)
-	start := time.Now()
-	for range reps {
-		be.Gemm(s.TransA, s.TransB, 1, a, b, 1, c)
-	}
-	be.Download(small, c)
-	return time.Since(start).Seconds() / float64(reps)
 }
