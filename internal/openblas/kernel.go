@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -96,7 +97,7 @@ func choose() Kernel {
 		return Kernel{Core: own, Source: "environment"}
 	}
 	want, good := best()
-	if want == "" || contains(good, strings.ToLower(own)) {
+	if want == "" || slices.Contains(good, strings.ToLower(own)) {
 		return Kernel{Core: own, Source: "openblas"}
 	}
 	if !switchCore(want) {
@@ -107,15 +108,6 @@ func choose() Kernel {
 		return Kernel{Core: CoreName(), Source: "openblas", Note: fmt.Sprintf("%s kernels failed the start-up check (%v), kept %s", want, err, own)}
 	}
 	return Kernel{Core: CoreName(), Source: "chaosgen", Note: "OpenBLAS chose " + own}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // checkSgemm compares SGEMM against a float64 reference on shapes that reach
