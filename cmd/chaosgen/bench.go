@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -85,12 +83,10 @@ func runBench(args []string) error {
 		fmt.Printf("%8d %10.2f %11.3f %9.1f %13.1f %7.2f\n", r.Chains, r.MsPerStep, r.GFLOP, r.GFLOPS, r.GemmGFLOPS, r.Ratio)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
 		if len(results) == 1 {
-			return enc.Encode(results[0])
+			return printJSON(results[0])
 		}
-		return enc.Encode(results)
+		return printJSON(results)
 	}
 	fmt.Println("SGEMM GFLOP/s: the same backend's GEMM alone on the step's shapes and counts, in the same run; ratio = GFLOP/s ÷ SGEMM GFLOP/s")
 	return nil

@@ -45,7 +45,7 @@ func (k Kernel) String() string {
 func best() (want string, good []string) {
 	switch {
 	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512CD:
-		return "SkylakeX", []string{"skylakex", "cooperlake"}
+		return "SkylakeX", []string{"skylakex", "cooperlake", "sapphirerapids"}
 	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
 		return "Haswell", []string{"haswell", "zen", "skylakex", "cooperlake"}
 	}

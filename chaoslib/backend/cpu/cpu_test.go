@@ -85,7 +85,7 @@ func TestElementwiseLarge(t *testing.T) {
 	eq(t, "tanh", x.(*Mat).Data, want, 0)
 	b.Euler(x, f, bias, 0.25)
 	for i := range want {
-		want[i] += 0.25 * (src[i] + bv[i%c] - want[i])
+		want[i] += float32(0.25 * (src[i] + bv[i%c] - want[i]))
 	}
 	eq(t, "euler", x.(*Mat).Data, want, 1e-6)
 }

@@ -36,18 +36,20 @@ func Tanh32(x float32) float32 {
 		b4  = 1.18534705686654e-04
 		b6  = 1.19825839466702e-06
 	)
+	// Each product is rounded by an explicit float32 conversion, so that no
+	// compiler fuses it with the add (Go may, on arm64 or with GOAMD64=v3).
 	x2 := x * x
 	p := float32(a13)
-	p = p*x2 + a11
-	p = p*x2 + a9
-	p = p*x2 + a7
-	p = p*x2 + a5
-	p = p*x2 + a3
-	p = p*x2 + a1
+	p = float32(p*x2) + a11
+	p = float32(p*x2) + a9
+	p = float32(p*x2) + a7
+	p = float32(p*x2) + a5
+	p = float32(p*x2) + a3
+	p = float32(p*x2) + a1
 	p *= x
 	q := float32(b6)
-	q = q*x2 + b4
-	q = q*x2 + b2
-	q = q*x2 + b0
+	q = float32(q*x2) + b4
+	q = float32(q*x2) + b2
+	q = float32(q*x2) + b0
 	return p / q
 }

@@ -7,6 +7,7 @@
 // the choice of instruction set cannot change a training run.
 
 #pragma GCC optimize("fp-contract=off")
+#pragma STDC FP_CONTRACT OFF
 
 #include <immintrin.h>
 #include <stddef.h>

@@ -55,6 +55,9 @@ func ptr(s []float32) *C.float {
 
 // tanhVec sets dst[i] = Tanh32(src[i]) with the given level's kernel.
 func tanhVec(level int, dst, src []float32) {
+	if len(src) == 0 {
+		return
+	}
 	_ = dst[len(src)-1]
 	C.cg_tanh(C.int(level), ptr(dst), ptr(src), C.size_t(len(src)))
 }
@@ -62,6 +65,9 @@ func tanhVec(level int, dst, src []float32) {
 // eulerVec sets x ← x + k·(f + bias − x) on rows of len(bias) (or of cols
 // when bias is nil), then phi = Tanh32(x) when phi is not nil.
 func eulerVec(level int, x, phi, f, bias []float32, cols int, k float32) {
+	if len(x) == 0 {
+		return
+	}
 	_ = f[len(x)-1]
 	if phi != nil {
 		_ = phi[len(x)-1]
@@ -74,12 +80,18 @@ func eulerVec(level int, x, phi, f, bias []float32, cols int, k float32) {
 
 // addVec sets d = a + b.
 func addVec(level int, d, a, b []float32) {
+	if len(d) == 0 {
+		return
+	}
 	_, _ = a[len(d)-1], b[len(d)-1]
 	C.cg_add(C.int(level), ptr(d), ptr(a), ptr(b), C.size_t(len(d)))
 }
 
 // axpyVec sets y ← y + alpha·x.
 func axpyVec(level int, alpha float32, x, y []float32) {
+	if len(y) == 0 {
+		return
+	}
 	_ = x[len(y)-1]
 	C.cg_axpy(C.int(level), C.float(alpha), ptr(x), ptr(y), C.size_t(len(y)))
 }
@@ -92,6 +104,9 @@ func sumSquaresVec(level int, x []float32) float64 {
 // colSumVec adds the rows of x (rows of len(acc)) to acc, in float64.
 func colSumVec(level int, acc []float64, x []float32) {
 	cols := len(acc)
+	if cols == 0 || len(x) < cols {
+		return
+	}
 	_ = x[len(x)/cols*cols-1]
 	C.cg_colsum(C.int(level), (*C.double)(unsafe.Pointer(&acc[0])), ptr(x), C.size_t(len(x)/cols), C.size_t(cols))
 }

@@ -25,7 +25,7 @@ func eulerVec(_ int, x, phi, f, bias []float32, cols int, k float32) {
 			if bias != nil {
 				v += bias[c]
 			}
-			xr[c] += k * (v - xr[c])
+			xr[c] += float32(k * (v - xr[c])) // rounded: never fused, as in vec_amd64.c
 			if phi != nil {
 				phi[r+c] = Tanh32(xr[c])
 			}
@@ -41,7 +41,7 @@ func addVec(_ int, d, a, b []float32) {
 
 func axpyVec(_ int, alpha float32, x, y []float32) {
 	for i, v := range x {
-		y[i] += alpha * v
+		y[i] += float32(alpha * v)
 	}
 }
 

@@ -174,7 +174,7 @@ func TestEulerVecLevels(t *testing.T) {
 				if b != nil {
 					u += b[i%cols]
 				}
-				want[i] = x0[i] + 0.2*(u-x0[i])
+				want[i] = x0[i] + float32(0.2*(u-x0[i]))
 				wantPhi[i] = Tanh32(want[i])
 			}
 			for _, l := range vecLevels() {
@@ -214,7 +214,7 @@ func TestAlgebraVecLevels(t *testing.T) {
 			addVec(l, d, a, b)
 			axpyVec(l, -0.3, a, y)
 			for i := range d {
-				if d[i] != a[i]+b[i] || y[i] != b[i]+(-0.3)*a[i] {
+				if d[i] != a[i]+b[i] || y[i] != b[i]+float32(-0.3*a[i]) {
 					t.Fatalf("%s n=%d: element %d: add %g, axpy %g", levelName(l), n, i, d[i], y[i])
 				}
 			}
