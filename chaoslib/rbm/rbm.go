@@ -1,23 +1,29 @@
 // Package rbm is the restricted-Boltzmann-machine baseline of chaosgen: a
-// Bernoulli–Bernoulli RBM with ±1 units, trained the way Decelle, Furtlehner
-// & Seoane (2022) train "non-persistent short-run" RBMs, with the same
-// minibatch size, chains, learning rate and number of updates as the 2-layer
-// chaotic model, and k Gibbs steps equal to its T/dt Euler steps.
+// Bernoulli–Bernoulli RBM trained the way Decelle, Furtlehner & Seoane
+// (2022) train "non-persistent short-run" RBMs, by default with the same
+// sizes and k Gibbs steps equal to the 2-layer chaotic model's T/dt Euler
+// steps.
 //
 // # Model
 //
-// Visible units v ∈ {±1}^N, hidden units h ∈ {±1}^M, energy
+// With Units "spin" (the default), visible units v ∈ {±1}^N and hidden units
+// h ∈ {±1}^M; with Units "binary", v ∈ {0,1}^N and h ∈ {0,1}^M. In both the
+// energy is
 //
 //	E(v, h) = −vᵀWh − bᵀv − cᵀh,
 //
 // so that, with the fields x = Wᵀv + c and y = Wh + b,
 //
-//	P(h_a = +1 | v) = σ(2x_a),   ⟨h_a | v⟩ = tanh(x_a),
-//	P(v_i = +1 | h) = σ(2y_i),   ⟨v_i | h⟩ = tanh(y_i).
+//	spin:   P(h_a = +1 | v) = σ(2x_a),  ⟨h_a | v⟩ = tanh(x_a)   (the same for v given h);
+//	binary: P(h_a = 1 | v) = σ(x_a),    ⟨h_a | v⟩ = σ(x_a) = (1 + tanh(x_a/2))/2.
+//
+// The two unit conventions are reparametrisations of one family of
+// distributions, but gradient steps in their coordinates differ, so they
+// train differently.
 //
 // Data are in s-space [−1, 1] and are read as the probability p = (s+1)/2
-// that a pixel is +1; the positive phase uses the values s themselves as
-// mean-field visibles (⟨v⟩ = s), the negative phase samples v ∈ {±1}.
+// that a pixel is on; the positive phase uses the mean-field visibles
+// ⟨v⟩ = s (spin) or p (binary), the negative phase samples v.
 //
 // # Training (non-persistent short-run, "Rdm-k")
 //
@@ -36,9 +42,9 @@
 // # Samples
 //
 // Sample runs the same k Gibbs steps from random starts and returns, in
-// place of the k-th sampled visible layer, its conditional mean
-// tanh(W h + b) given the k-th hidden sample. These grey samples in (−1, 1)
-// are comparable to the read-out φ(v(T)) of the chaotic models; binary ±1
+// place of the k-th sampled visible layer, its conditional mean given the
+// k-th hidden sample, in s-space: tanh(y) (spin) or 2σ(y) − 1 = tanh(y/2)
+// (binary), y = Wh + b. These grey samples in (−1, 1) are comparable to the read-out φ(v(T)) of the chaotic models; binary ±1
 // samples would score differently under E2, Es and EAAI.
 //
 // Arithmetic is float32 with OpenBLAS (blas32.Gemm) for the products; every
@@ -87,6 +93,9 @@ type Config struct {
 	// over the training data, set by the first TrainStep (see
 	// InitVisibleBias). Hidden biases always start at 0.
 	InitBias string `json:"init_bias,omitempty"`
+	// Units is the unit convention: "spin" (±1; "" means spin, as runs
+	// from before this field) or "binary" ({0,1}).
+	Units string `json:"units,omitempty"`
 
 	Seed uint64 `json:"seed"` // seeds the initial W and every draw
 }
@@ -130,11 +139,16 @@ func (c Config) Validate() error {
 		return bad("InitStd", c.InitStd, "must be finite and > 0 (at W = 0 the gradients vanish)")
 	case c.InitBias != "" && c.InitBias != "zero" && c.InitBias != "data":
 		return bad("InitBias", c.InitBias, `must be "zero" or "data"`)
+	case c.Units != "" && c.Units != "spin" && c.Units != "binary":
+		return bad("Units", c.Units, `must be "spin" or "binary"`)
 	}
 	return nil
 }
 
-// RBM is a ±1 restricted Boltzmann machine and its training state.
+// binary reports whether the units are {0,1}.
+func (c Config) binary() bool { return c.Units == "binary" }
+
+// RBM is a restricted Boltzmann machine and its training state.
 type RBM struct {
 	Cfg  Config
 	W    blas32.General // N×M couplings
@@ -183,10 +197,11 @@ func newMat(rows, cols int) blas32.General {
 	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: make([]float32, rows*cols)}
 }
 
-// InitVisibleBias (used by TrainStep when Cfg.InitBias is "data") sets b_i = atanh(⟨s_i⟩) over the rows of data (s-space,
-// n×N), the mean clipped to ±(1 − 1e-3), so that the visible units start
-// at the data's mean (Hinton's practical guide; the same as log(p/(1−p))
-// for {0,1} units, halved for ±1 units).
+// InitVisibleBias (used by TrainStep when Cfg.InitBias is "data") sets the
+// visible biases so that the visible units start at the data's mean
+// (Hinton's practical guide): with m_i = ⟨s_i⟩ over the rows of data
+// (s-space, n×N) clipped to ±(1 − 1e-3), b_i = atanh(m_i) for spin units and
+// b_i = log(p_i/(1−p_i)) = 2 atanh(m_i) for binary units, p_i = (m_i+1)/2.
 func (r *RBM) InitVisibleBias(data blas32.General) error {
 	if data.Cols != r.Cfg.N || data.Rows == 0 {
 		return fmt.Errorf("rbm: data is %d×%d, the RBM needs n×%d with n > 0", data.Rows, data.Cols, r.Cfg.N)
@@ -198,25 +213,31 @@ func (r *RBM) InitVisibleBias(data blas32.General) error {
 		}
 	})
 	const lim = 1 - 1e-3
+	scale := 1.0
+	if r.Cfg.binary() {
+		scale = 2
+	}
 	for j, m := range mean {
-		r.B[j] = float32(math.Atanh(max(-lim, min(lim, m/float64(data.Rows)))))
+		r.B[j] = float32(scale * math.Atanh(max(-lim, min(lim, m/float64(data.Rows)))))
 	}
 	return nil
 }
 
-// HiddenMean returns ⟨h | v⟩ = tanh(vW + c) for every row of v (rows×N).
+// HiddenMean returns ⟨h | v⟩ for every row of v (rows×N, in the units'
+// own convention): tanh(vW + c) (spin) or σ(vW + c) (binary).
 func (r *RBM) HiddenMean(v blas32.General) blas32.General {
 	h := newMat(v.Rows, r.Cfg.M)
 	r.hiddenField(v, h)
-	tanhInPlace(h)
+	r.meanInPlace(h)
 	return h
 }
 
-// VisibleMean returns ⟨v | h⟩ = tanh(hWᵀ + b) for every row of h (rows×M).
+// VisibleMean returns ⟨v | h⟩ for every row of h (rows×M): tanh(hWᵀ + b)
+// (spin) or σ(hWᵀ + b) (binary).
 func (r *RBM) VisibleMean(h blas32.General) blas32.General {
 	v := newMat(h.Rows, r.Cfg.N)
 	r.visibleField(h, v)
-	tanhInPlace(v)
+	r.meanInPlace(v)
 	return v
 }
 
@@ -249,65 +270,96 @@ func eachRow(x blas32.General, f func([]float32)) {
 	}
 }
 
-func tanhInPlace(x blas32.General) {
-	eachRow(x, func(row []float32) {
-		for j, v := range row {
-			row[j] = cpu.Tanh32(v)
-		}
-	})
+// units returns the units' low and high values: −1, 1 (spin) or 0, 1
+// (binary).
+func (r *RBM) units() (lo, hi float32) {
+	if r.Cfg.binary() {
+		return 0, 1
+	}
+	return -1, 1
 }
 
-// sampleInPlace replaces each field value x by a ±1 draw with P(+1) = σ(2x)
-// = (1 + tanh x)/2.
-func sampleInPlace(x blas32.General, rng *rand.Rand) {
+// meanInPlace replaces each field value x by the unit's conditional mean:
+// tanh(x) (spin) or σ(x) = (1 + tanh(x/2))/2 (binary).
+func (r *RBM) meanInPlace(x blas32.General) {
+	binary := r.Cfg.binary()
 	eachRow(x, func(row []float32) {
 		for j, v := range row {
-			if 2*rng.Float32() < 1+cpu.Tanh32(v) {
-				row[j] = 1
+			if binary {
+				row[j] = (1 + cpu.Tanh32(v/2)) / 2
 			} else {
-				row[j] = -1
+				row[j] = cpu.Tanh32(v)
 			}
 		}
 	})
 }
 
-// randomSpins fills x with uniform ±1.
-func randomSpins(x blas32.General, rng *rand.Rand) {
+// sampleInPlace replaces each field value x by a draw of the unit: the high
+// value with probability σ(2x) = (1 + tanh x)/2 (spin) or σ(x) (binary),
+// else the low value.
+func (r *RBM) sampleInPlace(x blas32.General, rng *rand.Rand) {
+	lo, hi := r.units()
+	half := float32(1)
+	if r.Cfg.binary() {
+		half = 0.5
+	}
+	eachRow(x, func(row []float32) {
+		for j, v := range row {
+			if 2*rng.Float32() < 1+cpu.Tanh32(half*v) {
+				row[j] = hi
+			} else {
+				row[j] = lo
+			}
+		}
+	})
+}
+
+// randomUnits fills x with uniform draws of the two unit values.
+func (r *RBM) randomUnits(x blas32.General, rng *rand.Rand) {
+	lo, hi := r.units()
 	eachRow(x, func(row []float32) {
 		for j := range row {
 			if rng.Uint64()&1 == 0 {
-				row[j] = 1
+				row[j] = hi
 			} else {
-				row[j] = -1
+				row[j] = lo
 			}
 		}
 	})
 }
 
-// gibbs starts v from uniform ±1 and makes k synchronous Gibbs steps
-// v → h → v, using h as scratch. With meanLast, the last visible layer is
-// its conditional mean tanh(hWᵀ + b) instead of a ±1 draw.
+// gibbs starts v from uniform random units and makes k synchronous Gibbs
+// steps v → h → v, using h as scratch. With meanLast, the last visible layer
+// is its conditional mean instead of a draw.
 func (r *RBM) gibbs(v, h blas32.General, k int, meanLast bool, rng *rand.Rand) {
-	randomSpins(v, rng)
+	r.randomUnits(v, rng)
 	for s := 0; s < k; s++ {
 		r.hiddenField(v, h)
-		sampleInPlace(h, rng)
+		r.sampleInPlace(h, rng)
 		r.visibleField(h, v)
 		if meanLast && s == k-1 {
-			tanhInPlace(v)
+			r.meanInPlace(v)
 		} else {
-			sampleInPlace(v, rng)
+			r.sampleInPlace(v, rng)
 		}
 	}
 }
 
 // Sample returns n samples in s-space: k Gibbs steps from uniform random
-// starts, then the visible conditional mean tanh(hWᵀ + b) of the last hidden
-// draw (see the package documentation). rng drives every draw.
+// starts, then the visible conditional mean of the last hidden draw, mapped
+// to s = 2⟨v⟩ − 1 for binary units (see the package documentation). rng
+// drives every draw.
 func (r *RBM) Sample(n int, rng *rand.Rand) blas32.General {
 	v, h := newMat(n, r.Cfg.N), newMat(n, r.Cfg.M)
 	if n > 0 {
 		r.gibbs(v, h, r.Cfg.K, true, rng)
+		if r.Cfg.binary() {
+			eachRow(v, func(row []float32) {
+				for j, p := range row {
+					row[j] = 2*p - 1
+				}
+			})
+		}
 	}
 	return v
 }
@@ -330,24 +382,30 @@ func (r *RBM) TrainStep(data blas32.General) error {
 	if r.Step == 0 && r.Cfg.InitBias == "data" {
 		r.InitVisibleBias(data) // idempotent: callers may have done it already
 	}
-	// positive phase: the data as mean-field visibles
+	// positive phase: the data as mean-field visibles, s (spin) or p = (s+1)/2 (binary)
 	for i := 0; i < cfg.Batch; i++ {
 		k := r.rng.IntN(data.Rows)
-		copy(r.pos.Data[i*cfg.N:(i+1)*cfg.N], data.Data[k*data.Stride:k*data.Stride+cfg.N])
+		row := r.pos.Data[i*cfg.N : (i+1)*cfg.N]
+		copy(row, data.Data[k*data.Stride:k*data.Stride+cfg.N])
+		if cfg.binary() {
+			for j, s := range row {
+				row[j] = (s + 1) / 2
+			}
+		}
 	}
-	// negative phase: k Gibbs steps from random ±1 starts
+	// negative phase: k Gibbs steps from random starts
 	r.gibbs(r.neg, r.negH, cfg.K, false, r.rng)
 	return r.update(r.pos, r.neg)
 }
 
 // update applies one CHL update with visibles pos (data, B×N) and neg (model
-// chains, P×N), using ⟨h|v⟩ = tanh(vW + c) for the hidden units of both.
+// chains, P×N), using ĥ = ⟨h|v⟩ (HiddenMean) for the hidden units of both.
 func (r *RBM) update(pos, neg blas32.General) error {
 	cfg := r.Cfg
 	r.hiddenField(pos, r.posH)
-	tanhInPlace(r.posH)
+	r.meanInPlace(r.posH)
 	r.hiddenField(neg, r.negH)
-	tanhInPlace(r.negH)
+	r.meanInPlace(r.negH)
 	eta := float32(cfg.LR)
 	blas32.Gemm(blas.Trans, blas.NoTrans, 1/float32(pos.Rows), pos, r.posH, 0, r.dW)
 	blas32.Gemm(blas.Trans, blas.NoTrans, -1/float32(neg.Rows), neg, r.negH, 1, r.dW)

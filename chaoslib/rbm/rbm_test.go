@@ -329,3 +329,53 @@ func TestInitVisibleBias(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryUnits: binary units' conditional means are σ of the field
+// (computed by hand), and a binary RBM with the parameters of a spin RBM
+// rewritten for u = (v+1)/2, g = (h+1)/2 — W' = 4W, b' = 2b − 2W1,
+// c' = 2c − 2Wᵀ1, the same energy up to a constant — has the same
+// conditionals: ⟨v|h⟩ = 2⟨u|g⟩ − 1 and ⟨h|v⟩ = 2⟨g|u⟩ − 1.
+func TestBinaryUnits(t *testing.T) {
+	spin := handRBM(t)
+	bin := handRBM(t)
+	bin.Cfg.Units = "binary"
+	sig := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+	// u = (1, 0): Wᵀu + c = (1.1, −0.7)
+	near(t, "binary HiddenMean", bin.HiddenMean(mat(1, 2, 1, 0)).Data, []float64{sig(1.1), sig(-0.7)}, 1e-6)
+
+	w, b, c := spin.W.Data, spin.B, spin.C // W is N×M row-major: W[i][a] = w[2i+a]
+	for i := 0; i < 2; i++ {
+		for a := 0; a < 2; a++ {
+			bin.W.Data[2*i+a] = 4 * w[2*i+a]
+		}
+		bin.B[i] = 2*b[i] - 2*(w[2*i]+w[2*i+1])
+		bin.C[i] = 2*c[i] - 2*(w[i]+w[2+i])
+	}
+	toS := func(x []float32) []float64 {
+		out := make([]float64, len(x))
+		for j, v := range x {
+			out[j] = 2*float64(v) - 1
+		}
+		return out
+	}
+	// h = (−1, 1) ↔ g = (0, 1); h = (1, 1) ↔ g = (1, 1)
+	near(t, "visible means", spin.VisibleMean(mat(2, 2, -1, 1, 1, 1)).Data,
+		toS(bin.VisibleMean(mat(2, 2, 0, 1, 1, 1)).Data), 2e-6)
+	near(t, "hidden means", spin.HiddenMean(mat(2, 2, 1, -1, -1, -1)).Data,
+		toS(bin.HiddenMean(mat(2, 2, 1, 0, 0, 0)).Data), 2e-6)
+
+	// Samples come back in s-space: with W = 0, b = 0 every mean is 1/2, s = 0.
+	z := tiny(t, 3, 2)
+	z.Cfg.Units = "binary"
+	clear(z.W.Data)
+	near(t, "binary samples", z.Sample(2, rand.New(rand.NewPCG(1, 2))).Data, make([]float64, 6), 1e-7)
+
+	// The data-mean start: σ(b_i) = p_i = (⟨s_i⟩ + 1)/2.
+	z.InitVisibleBias(mat(2, 3, 0.5, -1, 0, 0.5, 0.2, 0.6))
+	near(t, "σ(b)", []float32{float32(sig(float64(z.B[0]))), float32(sig(float64(z.B[1]))), float32(sig(float64(z.B[2])))},
+		[]float64{0.75, 0.3, 0.65}, 1e-6)
+
+	if err := (Config{N: 1, M: 1, K: 1, LR: 1, Batch: 1, Chains: 1, InitStd: 1, Units: "ising"}).Validate(); err == nil || !strings.Contains(err.Error(), "Units") {
+		t.Errorf("Units ising: got %v, want an error naming Units", err)
+	}
+}

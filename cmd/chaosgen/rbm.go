@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register("rbm", "train the RBM baseline (±1 units, non-persistent k-step Gibbs) and score it", runRBM)
+	register("rbm", "train the RBM baseline (±1 or {0,1} units, non-persistent k-step Gibbs) and score it", runRBM)
 }
 
 // rbmJob is a parsed `chaosgen rbm` command line.
@@ -25,7 +25,7 @@ func parseRBM(args []string) (rbmJob, error) {
 	def := rbm.FromChaos(chaoslib.PaperMNIST(chaoslib.Restricted))
 	j := rbmJob{cfg: def}
 	c := &j.cfg
-	c.N, c.InitBias = data.Pixels, "zero"
+	c.N, c.InitBias, c.Units = data.Pixels, "zero", "spin"
 	fs := newFlags("rbm", "--dataset mnist|fashion-mnist --out DIR [--hidden 500] [--k 20] [--lr] [--batch] [--chains] [--steps] [--seed] [--eval-n 1000]")
 	addFieldFlags(fs, rbm.ConfigFields, c, func(f chaoslib.Field[rbm.Config]) string { return f.Help })
 	j.runFlags = addRunFlags(fs)
@@ -39,6 +39,9 @@ func parseRBM(args []string) (rbmJob, error) {
 		}
 		if rec.Config.InitBias == "" { // runs from before --init-bias: "" is "zero"
 			rec.Config.InitBias = "zero"
+		}
+		if rec.Config.Units == "" { // runs from before --units: "" is "spin"
+			rec.Config.Units = "spin"
 		}
 		if j.cfg, err = resumeFields(fs, rbm.ConfigFields, j.cfg, rec.Config); err != nil {
 			return j, err
