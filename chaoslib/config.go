@@ -101,38 +101,6 @@ func (c *Config) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// PaperMNIST returns the `paper` preset of docs/MODEL.md for arch on MNIST-sized data.
-func PaperMNIST(arch Arch) Config {
-	c := Config{
-		Arch: arch, Dataset: "mnist", N: 784,
-		G: 1.5, Tau: 1, Dt: 0.2, T: 4, Sigma: 1,
-		LR: 0.05, Batch: 200, Chains: 200, Steps: 10000, Seed: 1,
-		LearningRule: defaultLearningRule(),
-	}
-	switch arch {
-	case Restricted:
-		c.Hidden = []int{500}
-	case Deep:
-		c.Hidden = []int{500, 500}
-	}
-	return c
-}
-
-// Tiny returns a small, fast configuration for tests and quick notebook runs:
-// the paper's dynamics (g, τ, dt, T) with few hidden units, small batches and
-// few steps.
-func Tiny(arch Arch) Config {
-	c := PaperMNIST(arch)
-	c.Batch, c.Chains, c.Steps = 50, 50, 200
-	switch arch {
-	case Restricted:
-		c.Hidden = []int{64}
-	case Deep:
-		c.Hidden = []int{64, 32}
-	}
-	return c
-}
-
 // FieldError is a Config validation failure that names the field.
 type FieldError struct {
 	Field string

@@ -75,8 +75,8 @@ func TestAboutModels(t *testing.T) {
 		}
 	}
 	nb.Quick = false
-	if !strings.Contains(nb.AboutModels(), "runs with the paper configuration") {
-		t.Error("paper mode not said")
+	if !strings.Contains(nb.AboutModels(), "runs with the tuned configuration") {
+		t.Error("tuned mode not said")
 	}
 }
 

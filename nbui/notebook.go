@@ -98,7 +98,7 @@ func AboutSettings() string {
 
 // AboutModels is the markdown that says where the notebook's models come
 // from, with the numbers of both configurations taken from the code
-// (runs.QuickConfig, runs.PaperConfig) and the one in use marked.
+// (runs.QuickConfig, runs.TunedConfig) and the one in use marked.
 func (nb Notebook) AboutModels() string {
 	describe := func(config func(runs.Case) chaoslib.Config) string {
 		r := config(runs.Case{Arch: chaoslib.Restricted, Dataset: "mnist"})
@@ -108,10 +108,19 @@ func (nb Notebook) AboutModels() string {
 		if r.DataClip > 0 {
 			s += fmt.Sprintf(", data clipped to ±%g", 1-r.DataClip)
 		}
+		if r.Optimizer != "" {
+			s += ", optimizer " + r.Optimizer
+		}
+		if r.LRSchedule != "" {
+			s += ", η schedule " + r.LRSchedule
+		}
+		if r.EMA > 0 {
+			s += fmt.Sprintf(", parameter average with decay %g", r.EMA)
+		}
 		return s
 	}
-	quickText, paperText := describe(runs.QuickConfig), describe(runs.PaperConfig)
-	inUse := "the paper configuration"
+	quickText, tunedText := describe(runs.QuickConfig), describe(runs.TunedConfig)
+	inUse := "the tuned configuration"
 	if nb.Quick {
 		inUse = "the quick configuration (`CHAOSGEN_QUICK=1`)"
 	}
@@ -120,10 +129,10 @@ func (nb Notebook) AboutModels() string {
 1. `+"`pretrained/<model>-<dataset>/`"+` in the repository, if it holds checkpoints and `+"`nb.Retrain`"+` is false (the layout of a run folder: `+"`checkpoints/`, `metrics.csv`, `config.json`"+`);
 2. otherwise a run trained by the notebooks in `+"`notebooks/runs/`"+` (or `+"`$CHAOSGEN_RUNS`"+`) with `+"`runs.EnsureRun`"+`: a finished run is reused, a shorter or interrupted one is resumed.
    - **quick** (`+"`runs.QuickConfig`, in `runs/quick/`"+`): %s; seconds to a minute per model.
-   - **paper** (`+"`runs.PaperConfig`, the `paper` preset of `docs/MODEL.md`, in `runs/paper/`"+`): %s; about 30 minutes or more per model on a laptop CPU (the unrestricted and deep models are the slowest); a GPU (`+"`nb.Device = \"cuda\"`"+`) is much faster.
+   - **tuned** (`+"`runs.TunedConfig`, the `tuned` preset of `docs/TUNING.md`, in `runs/tuned/`"+`): %s; about 15–60 minutes per model on a laptop CPU (the unrestricted and deep models are the slowest); a GPU (`+"`nb.Device = \"cuda\"`"+`) is much faster.
 
 This notebook runs with %s. Training shows a live progress bar. All notebooks share the runs folder, so the models trained by one notebook are reused by the next. Quick-mode figures only show that the pipeline works: the models are far from converged.`,
-		quickText, paperText, inUse)
+		quickText, tunedText, inUse)
 }
 
 // TrainingBar returns a progress callback for runs.Train, runs.EnsureRun or

@@ -62,15 +62,15 @@ func moduleOf(gomod string) string {
 type Source struct {
 	Pretrained string          // folder of pretrained runs; "" for none
 	Runs       string          // folder of runs trained by the notebooks
-	Quick      bool            // train runs.QuickConfig instead of PaperConfig
+	Quick      bool            // train runs.QuickConfig instead of TunedConfig
 	Retrain    bool            // ignore Pretrained
 	Device     backend.Backend // where models train and run
 	EvalN      int             // test images per metrics row; 0: runs.FigureEval's (300 when Quick, else 1000)
 }
 
 // NotebookSource is the Source the notebooks use: Pretrained = ROOT/pretrained,
-// Runs = $CHAOSGEN_RUNS or ROOT/notebooks/runs, plus "/quick" or "/paper" so
-// that quick and paper-size runs never share (and resume) a folder.
+// Runs = $CHAOSGEN_RUNS or ROOT/notebooks/runs, plus "/quick" or "/tuned" so
+// that quick and full-size runs never share (and resume) a folder.
 func NotebookSource(quick, retrain bool, be backend.Backend) (Source, error) {
 	root, err := RepoRoot()
 	if err != nil {
@@ -80,7 +80,7 @@ func NotebookSource(quick, retrain bool, be backend.Backend) (Source, error) {
 	if runs == "" {
 		runs = filepath.Join(root, "notebooks", "runs")
 	}
-	sub := "paper"
+	sub := "tuned"
 	if quick {
 		sub = "quick"
 	}
@@ -93,7 +93,7 @@ func (s Source) Config(c runs.Case) chaoslib.Config {
 	if s.Quick {
 		return runs.QuickConfig(c)
 	}
-	return runs.PaperConfig(c)
+	return runs.TunedConfig(c)
 }
 
 func (s Source) evalN() int {

@@ -43,18 +43,15 @@ func QuickConfig(c Case) chaoslib.Config {
 	return cfg
 }
 
-// PaperConfig is the `paper` preset (docs/MODEL.md) for a case.
-func PaperConfig(c Case) chaoslib.Config {
-	cfg := chaoslib.PaperMNIST(c.Arch)
-	cfg.Dataset = c.Dataset
-	return cfg
-}
+// TunedConfig is the `tuned` preset (chaoslib.Tuned, docs/TUNING.md) for a
+// case: the configuration of the shipped models.
+func TunedConfig(c Case) chaoslib.Config { return chaoslib.Tuned(c.Arch, c.Dataset) }
 
 // EnsureRun returns the final checkpoint of the run in root/<case>,
 // training it (or resuming it up to cfg.Steps) first if it is missing or
 // shorter. A run already there must have been trained with cfg, training
 // steps aside (its config.json, RunRecord): a run of another config, e.g.
-// a QuickConfig run found where a PaperConfig one is asked, is an error
+// a QuickConfig run found where a TunedConfig one is asked, is an error
 // naming the fields that differ, never reused or trained on. evalN and
 // evalEvery are as in RunOptions.
 func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be backend.Backend, d *Data,
@@ -97,6 +94,6 @@ func checkSameRun(dir string, cfg chaoslib.Config) error {
 	if f := VariedFields([]chaoslib.Config{a, b}); len(f) > 0 {
 		diff = strings.Join(f, ", ")
 	}
-	return fmt.Errorf("%s holds a run of another config than the one asked (%s differ from %s; e.g. a --quick run where a paper-size one is asked, or the reverse); remove it or use another runs folder",
+	return fmt.Errorf("%s holds a run of another config than the one asked (%s differ from %s; e.g. a --quick run where a full-size one is asked, or the reverse); remove it or use another runs folder",
 		dir, diff, filepath.Join(dir, "config.json"))
 }

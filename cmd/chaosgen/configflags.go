@@ -21,12 +21,9 @@ type configFlags struct {
 // defaultArch is the architecture when --model is not given.
 const defaultArch = chaoslib.Restricted
 
-// presets are the --preset values.
-var presets = map[string]func(chaoslib.Arch) chaoslib.Config{"paper": chaoslib.PaperMNIST, "tiny": chaoslib.Tiny}
-
 func addConfigFlags(fs *flag.FlagSet) *configFlags {
 	c := &configFlags{fs: fs, scratch: new(chaoslib.Config)}
-	fs.StringVar(&c.preset, "preset", "paper", "starting values: paper (docs/MODEL.md) or tiny (fast); with --resume, the run's own")
+	fs.StringVar(&c.preset, "preset", chaoslib.PresetTuned, "starting values: tuned (the search of docs/TUNING.md), paper (the assumed values of docs/MODEL.md) or tiny (fast); with --resume, the run's own")
 	addFieldFlags(fs, chaoslib.ConfigFields, c.scratch, func(f chaoslib.ConfigField) string {
 		if note := presetNote(f); note != "" {
 			return f.Help + "; " + note
@@ -56,28 +53,53 @@ func addFieldFlags[C any](fs *flag.FlagSet, fields []chaoslib.Field[C], dst *C, 
 }
 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
-// or "paper 200, tiny 50"; a value that differs for the deep model is added
-// in parentheses; "" when both presets leave a string field empty (its help
-// names the default).
+// or "tuned 0.0003, paper 0.05, tiny 0.05"; a value that differs for
+// another architecture is added in parentheses, e.g. "(deep 500,500)"; ""
+// when every preset leaves a string field at its default (its help names
+// it).
 func presetNote(f chaoslib.ConfigField) string {
 	if f.Name == "Arch" {
 		return "default " + string(defaultArch)
 	}
-	vals := map[string]string{}
-	for name, p := range presets {
-		v := f.Get(p(chaoslib.Restricted))
-		if d := f.Get(p(chaoslib.Deep)); d != v {
-			v += " (deep " + d + ")"
+	var vals []string
+	same := true
+	for _, name := range chaoslib.PresetNames() {
+		v := presetValue(name, f, defaultArch)
+		for _, a := range chaoslib.Archs() {
+			if d := presetValue(name, f, a); d != presetValue(name, f, defaultArch) {
+				v += " (" + string(a) + " " + d + ")"
+			}
 		}
-		vals[name] = v
+		same = same && (len(vals) == 0 || v == vals[0])
+		vals = append(vals, v)
 	}
-	if vals["paper"] == vals["tiny"] {
-		if vals["paper"] == "" {
+	if same {
+		if vals[0] == "default" {
 			return "" // the help names the default
 		}
-		return "preset " + vals["paper"]
+		return "preset " + vals[0]
 	}
-	return "paper " + vals["paper"] + ", tiny " + vals["tiny"]
+	for i, name := range chaoslib.PresetNames() {
+		vals[i] = name + " " + vals[i]
+	}
+	return strings.Join(vals, ", ")
+}
+
+// presetValue is field f of the named preset for arch on MNIST: "none"
+// for an empty Hidden, "default" for another empty string field.
+func presetValue(name string, f chaoslib.ConfigField, arch chaoslib.Arch) string {
+	c, err := chaoslib.Preset(name, arch, "")
+	if err != nil {
+		panic("chaosgen: " + err.Error())
+	}
+	switch v := f.Get(c); {
+	case v != "":
+		return v
+	case f.Name == "Hidden":
+		return "none"
+	default:
+		return "default"
+	}
 }
 
 // given returns the ConfigFields rows whose flags were on the command line,
@@ -109,15 +131,18 @@ func applyFields[C any](dst *C, src C, fields []chaoslib.Field[C]) {
 // flags that were given, then validation and the memory estimate of
 // training. Errors name the flag.
 func (c *configFlags) config() (chaoslib.Config, error) {
-	preset, ok := presets[c.preset]
-	if !ok {
-		return chaoslib.Config{}, fmt.Errorf("--preset %q: want paper or tiny", c.preset)
-	}
 	arch := defaultArch
 	if setFlag(c.fs, "model") {
 		arch = c.scratch.Arch
 	}
-	cfg := preset(arch)
+	dataset := ""
+	if setFlag(c.fs, "dataset") {
+		dataset = c.scratch.Dataset
+	}
+	cfg, err := chaoslib.Preset(c.preset, arch, dataset)
+	if err != nil {
+		return cfg, fmt.Errorf("--preset %q: want one of %s", c.preset, strings.Join(chaoslib.PresetNames(), ", "))
+	}
 	applyFields(&cfg, *c.scratch, c.given())
 	if err := cfg.Validate(); err != nil {
 		return cfg, flagError(err)

@@ -26,7 +26,7 @@ func runFigures(args []string) error {
 	fs := newFlags("figures", "--out DIR [--quick] [--runs DIR] [--datasets mnist,fashion-mnist]")
 	out := fs.String("out", "", "folder for the PNG figures (required)")
 	quick := fs.Bool("quick", false, "tiny models and few steps: a few minutes in all")
-	runsDir := fs.String("runs", "", "folder of runs <model>-<dataset>/ (checkpoints, metrics.csv); missing runs are trained there; a run of another config there is an error (default OUT/runs/quick with --quick, else OUT/runs/paper)")
+	runsDir := fs.String("runs", "", "folder of runs <model>-<dataset>/ (checkpoints, metrics.csv); missing runs are trained there; a run of another config there is an error (default OUT/runs/quick with --quick, else OUT/runs/tuned)")
 	datasets := fs.String("datasets", strings.Join(data.Datasets(), ","), "data sets to draw")
 	n := fs.Int("n", 0, "test images per index evaluation (default 1000; --quick 300)")
 	seed := fs.Uint64("seed", 1, "seed of the free runs drawn")
@@ -53,7 +53,7 @@ func runFigures(args []string) error {
 		*n = runs.FigureEval(*quick, chaoslib.Config{}).N
 	}
 	if *runsDir == "" {
-		sub := "paper" // quick and paper-size runs never share a folder (as in the notebooks)
+		sub := "tuned" // quick and full-size runs never share a folder (as in the notebooks)
 		if *quick {
 			sub = "quick"
 		}
@@ -92,7 +92,7 @@ func runFigures(args []string) error {
 		metrics := map[string][]runs.MetricsRow{}
 		for _, a := range chaoslib.Archs() {
 			c := runs.Case{Arch: a, Dataset: ds}
-			cfg := runs.PaperConfig(c)
+			cfg := runs.TunedConfig(c)
 			if *quick {
 				cfg = runs.QuickConfig(c)
 			}

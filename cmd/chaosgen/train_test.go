@@ -164,7 +164,7 @@ func TestTrainFlagErrors(t *testing.T) {
 // TestRBMResumeRules: rbm --resume follows train's rules.
 func TestRBMResumeRules(t *testing.T) {
 	run := rbm.FromChaos(chaoslib.PaperMNIST(chaoslib.Restricted))
-	run.N, run.LR, run.Steps, run.InitBias = data.Pixels, 0.005, 1500, "zero"
+	run.N, run.LR, run.Steps, run.InitBias, run.Units = data.Pixels, 0.005, 1500, "zero", "spin"
 	dir := writeRun(t, runs.RBMRecord{Model: "rbm", Config: run, RunInfo: runs.RunInfo{EvalEvery: 75, EvalN: 500}})
 	j, err := parseRBM([]string{"--dataset", "mnist", "--lr", "0.005", "--hidden", "500", "--steps", "3000", "--out", dir, "--resume"})
 	if err != nil {

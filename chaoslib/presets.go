@@ -1,0 +1,92 @@
+package chaoslib
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Preset names: the starting values of a new run (`chaosgen train --preset`).
+const (
+	// PresetTuned is the default: the paper's sizes and dynamics with the
+	// learning rule found by the search of docs/TUNING.md (Tuned).
+	PresetTuned = "tuned"
+	// PresetPaper holds the values of docs/MODEL.md, most of them assumed
+	// because the paper text lost them (PaperMNIST).
+	PresetPaper = "paper"
+	// PresetTiny is small and fast, for tests and quick notebook runs (Tiny).
+	PresetTiny = "tiny"
+)
+
+// PresetNames lists the presets, the default first.
+func PresetNames() []string { return []string{PresetTuned, PresetPaper, PresetTiny} }
+
+// Preset returns the named preset for arch trained on dataset ("" for the
+// tuned preset's MNIST values; the other presets do not depend on it).
+func Preset(name string, arch Arch, dataset string) (Config, error) {
+	var c Config
+	switch name {
+	case PresetTuned:
+		c = Tuned(arch, dataset)
+	case PresetPaper:
+		c = PaperMNIST(arch)
+	case PresetTiny:
+		c = Tiny(arch)
+	default:
+		return c, fmt.Errorf("unknown preset %q (want %s)", name, strings.Join(PresetNames(), ", "))
+	}
+	if dataset != "" {
+		c.Dataset = dataset
+	}
+	return c, nil
+}
+
+// PaperMNIST returns the `paper` preset of docs/MODEL.md for arch on MNIST-sized data.
+func PaperMNIST(arch Arch) Config {
+	c := Config{
+		Arch: arch, Dataset: "mnist", N: 784,
+		G: 1.5, Tau: 1, Dt: 0.2, T: 4, Sigma: 1,
+		LR: 0.05, Batch: 200, Chains: 200, Steps: 10000, Seed: 1,
+		LearningRule: defaultLearningRule(),
+	}
+	switch arch {
+	case Restricted:
+		c.Hidden = []int{500}
+	case Deep:
+		c.Hidden = []int{500, 500}
+	}
+	return c
+}
+
+// Tuned returns the `tuned` preset for arch on dataset: PaperMNIST's sizes,
+// dynamics, B = P = 200 and 10⁴ steps, with the learning rule that gave the
+// best indices in docs/TUNING.md (round 7): data clipped to ±0.95, Adam on
+// the CHL direction with η = 3·10⁻⁴ decayed to 0 by a cosine, and samples
+// drawn from an exponential average of the parameters (decay 0.999). The
+// unrestricted model holds A's diagonal at 0.
+func Tuned(arch Arch, dataset string) Config {
+	c := PaperMNIST(arch)
+	if dataset != "" {
+		c.Dataset = dataset
+	}
+	c.LR, c.DataClip = 3e-4, 0.05
+	c.Optimizer, c.LRSchedule, c.EMA = "adam", "cosine", 0.999
+	if arch == Unrestricted {
+		c.DiagA = "zero"
+	}
+	return c
+}
+
+// Tiny returns a small, fast configuration for tests and quick notebook runs:
+// the paper's dynamics (g, τ, dt, T) with few hidden units, small batches and
+// few steps.
+func Tiny(arch Arch) Config {
+	c := PaperMNIST(arch)
+	c.Batch, c.Chains, c.Steps = 50, 50, 200
+	switch arch {
+	case Restricted:
+		c.Hidden = []int{64}
+	case Deep:
+		c.Hidden = []int{64, 32}
+	}
+	return c
+}
