@@ -23,7 +23,7 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := newFlags("bench", "[--model M] [--preset paper|tiny] [config flags] [--chains P1,P2,…] [--repeat K] [--json]")
+	fs := newFlags("bench", "[--model M] [--preset tuned|paper|tiny] [config flags] [--chains P1,P2,…] [--repeat K] [--json]")
 	cf := addConfigFlags(fs)
 	fs.Lookup("chains").Usage = "free chains per update, `P1,P2,…`: one bench per value"
 	repeat := fs.Int("repeat", 0, "training steps timed after one warm-up step (0: as many as fill about 2 s, at least 3)")
