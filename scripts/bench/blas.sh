@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(--model restricted --hidden 500 --batch 200 --chains 200 --dt 0.2 --T 4)
+[ ${#args[@]} -gt 0 ] || args=(--preset paper --model restricted --hidden 500 --batch 200 --chains 200 --dt 0.2 --T 4)
 go build -o out/chaosgen-bench ./cmd/chaosgen
 bench() { # label, then env assignments
 	local label=$1
