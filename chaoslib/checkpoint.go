@@ -2,6 +2,7 @@ package chaoslib
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -126,6 +127,29 @@ func (ck *Checkpoint) Compact() {
 	ck.Params = kept
 }
 
+// samplingOnlyKey marks, in Extra, a checkpoint reduced by ForSampling.
+const samplingOnlyKey = "sampling_only"
+
+// ForSampling reduces ck to what sampling needs: each trained parameter is
+// replaced by its average (ema_…) when ck has one, and the training state
+// (averages, optimizer moments) is dropped, so a checkpoint of a run with
+// EMA and Adam shrinks about fourfold. Model gives the same model as
+// before; Resume refuses the result, since the state to continue exactly
+// is gone.
+func (ck *Checkpoint) ForSampling() {
+	avg := ck.stateByName()
+	for i, p := range ck.Params {
+		if a, ok := avg[emaPrefix+p.Name]; ok && p.Trained {
+			ck.Params[i].Data = a.Data
+		}
+	}
+	ck.State = nil
+	if ck.Extra == nil {
+		ck.Extra = map[string]any{}
+	}
+	ck.Extra[samplingOnlyKey] = true
+}
+
 // Model builds the checkpoint's model on be for sampling: its stored
 // parameters, replaced by their averages (ema_…) when the checkpoint has
 // them; fixed couplings left out by Compact are redrawn from the seed and
@@ -199,6 +223,9 @@ func LoadModel(path string, be backend.Backend) (*Model, error) {
 // Resume rebuilds the model on be and a trainer on data that continues
 // exactly where the checkpoint's training stopped.
 func (ck *Checkpoint) Resume(be backend.Backend, data blas32.General) (*Trainer, error) {
+	if ck.Extra[samplingOnlyKey] == true {
+		return nil, errors.New("chaoslib: this checkpoint was reduced for sampling (chaosgen pack --sampling): it holds no training state to resume from; resume from the run's own checkpoint")
+	}
 	m, err := ck.rawModel(be)
 	if err != nil {
 		return nil, err
@@ -304,8 +331,12 @@ func checkMeta(meta *checkpointMeta) error {
 	if meta.Step < 0 || meta.Step > cfg.Steps {
 		return fmt.Errorf("step %d is outside 0…%d (the config's steps)", meta.Step, cfg.Steps)
 	}
+	specs := cfg.paramSpecs()
+	if meta.Extra[samplingOnlyKey] != true { // ForSampling drops the state
+		specs = append(specs, cfg.stateSpecs()...)
+	}
 	want := map[string][2]int{}
-	for _, s := range append(cfg.paramSpecs(), cfg.stateSpecs()...) {
+	for _, s := range specs {
 		want[s.name] = [2]int{s.rows, s.cols}
 	}
 	for _, a := range append(append([]npz.ArrayInfo(nil), meta.Arrays...), meta.Regenerated...) {
@@ -318,7 +349,7 @@ func checkMeta(meta *checkpointMeta) error {
 		}
 		delete(want, a.Name)
 	}
-	for _, s := range append(cfg.paramSpecs(), cfg.stateSpecs()...) {
+	for _, s := range specs {
 		if _, missing := want[s.name]; missing {
 			return fmt.Errorf("meta.json lists no array %s of model %s", s.name, cfg.Arch)
 		}

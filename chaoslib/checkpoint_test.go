@@ -176,3 +176,47 @@ func TestCompactCheckpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpointForSampling: a checkpoint of a run with EMA and Adam,
+// reduced for sampling, holds no training state, gives the same sampling
+// model (the averages) as the full one, and refuses to resume.
+func TestCheckpointForSampling(t *testing.T) {
+	cfg := toyConfig(Restricted)
+	cfg.EMA, cfg.Optimizer = 0.9, "adam"
+	tr := mustTrainer(t, cfg)
+	if err := tr.Train(nil); err != nil {
+		t.Fatal(err)
+	}
+	full := tr.Checkpoint()
+	want, err := full.Model(newCPU(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := tr.Checkpoint()
+	ck.Compact()
+	ck.ForSampling()
+	path := filepath.Join(t.TempDir(), "ck.npz")
+	if err := ck.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.State) != 0 {
+		t.Fatalf("reduced checkpoint keeps %d state arrays", len(got.State))
+	}
+	m, err := got.Model(newCPU(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !paramsEqual(m.Params(), want.Params()) {
+		t.Fatal("reduced checkpoint rebuilt another sampling model than the averages")
+	}
+	if paramsEqual(m.Params(), tr.M.Params()) {
+		t.Fatal("the averages equal the raw parameters: the test cannot tell them apart")
+	}
+	if _, err := got.Resume(newCPU(t), toyData(64, cfg.N, 1)); err == nil || !strings.Contains(err.Error(), "reduced for sampling") {
+		t.Fatalf("Resume of a reduced checkpoint: %v", err)
+	}
+}
