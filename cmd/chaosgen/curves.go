@@ -1,0 +1,67 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"github.com/chaosgen/chaosgen/figures"
+	"github.com/chaosgen/chaosgen/plots"
+)
+
+func init() {
+	register("curves", "plot E2, Es and EAAI at t = T against training step from the metrics.csv of run folders", runCurves)
+}
+
+// runCurves draws figures.Fig5 (the paper's Fig. 5 layout) for the run
+// folders given as arguments, one curve per run, named by its folder.
+func runCurves(args []string) error {
+	fs := newFlags("curves", "--out FILE.png [--title TEXT] RUN_DIR…")
+	out := fs.String("out", "", "PNG to write (required)")
+	title := fs.String("title", "", "title of the panels (default: the last run folder's name)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dirs := fs.Args()
+	if len(dirs) == 0 {
+		return errors.New("give one or more run folders, each with a metrics.csv")
+	}
+	if *out == "" {
+		return errors.New("--out FILE.png is required")
+	}
+	metrics := map[string][]runs.MetricsRow{}
+	var inputs []string
+	for _, d := range dirs {
+		name := filepath.Base(filepath.Clean(d))
+		if _, dup := metrics[name]; dup {
+			return fmt.Errorf("two run folders are named %s: the curves would share a name", name)
+		}
+		p := filepath.Join(d, "metrics.csv")
+		rows, err := runs.ReadMetrics(p)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return fmt.Errorf("%s has no rows", p)
+		}
+		metrics[name] = rows
+		inputs = append(inputs, p)
+	}
+	if err := checkOutputs(inputs, output{"out", *out}); err != nil {
+		return err
+	}
+	if *title == "" {
+		*title = filepath.Base(filepath.Clean(dirs[len(dirs)-1]))
+	}
+	img, err := figures.Fig5(*title, metrics)
+	if err != nil {
+		return err
+	}
+	if err := plots.SavePNG(*out, img); err != nil {
+		return fmt.Errorf("--out: %v", err)
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s\n", *out)
+	return nil
+}

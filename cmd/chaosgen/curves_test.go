@@ -1,0 +1,61 @@
+package main
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
+)
+
+// TestCurves: two runs scored at the same steps make one PNG; a missing
+// metrics.csv, runs scored at other steps, two folders of one name, no
+// folder and an existing output folder as --out are errors.
+func TestCurves(t *testing.T) {
+	root := t.TempDir()
+	mk := func(name string, steps ...int) string {
+		dir := filepath.Join(root, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var rows []runs.MetricsRow
+		for i, s := range steps {
+			rows = append(rows, runs.MetricsRow{Step: s, Report: indices.Report{T: 4, N: 10, E2: 1e-3 / float64(i+1), Es: 0.5, EAAI: 0.3, Coverage: 10}})
+		}
+		if err := runs.WriteMetrics(filepath.Join(dir, "metrics.csv"), rows); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	a, b := mk("a", 0, 100, 200), mk("b", 0, 100)
+	other := mk("c", 0, 150)
+	out := filepath.Join(root, "curves.png")
+	if err := runCurves([]string{"--out", out, a, b}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Fatalf("curves.png: %v", err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out", filepath.Join(root, "x.png"), filepath.Join(root, "none")}, "metrics.csv"},
+		{[]string{"--out", filepath.Join(root, "x.png"), a, other}, "other steps"},
+		{[]string{"--out", filepath.Join(root, "x.png"), a, a + "/"}, "two run folders"},
+		{[]string{"--out", filepath.Join(root, "x.png")}, "run folders"},
+		{[]string{"--out", root, a}, "--out"},
+	} {
+		if err := runCurves(tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("curves %q: got %v, want an error containing %q", tc.args, err, tc.want)
+		}
+	}
+}
