@@ -24,7 +24,7 @@ import (
 //     Get, Set and Numeric.
 //
 // The flag, its help (with the preset values appended), TrainArgs, the
-// --resume rule and, for numbers, the sweep axis then follow, and
+// --resume rule and the sweep axis then follow, and
 // TestTrainArgsRoundTrip (cmd/chaosgen) covers the new field once its
 // random value is drawn in randomConfig there.
 type ConfigField = Field[Config]
@@ -121,8 +121,10 @@ func (f Field[C]) Get(c C) string {
 }
 
 // Set parses s (as written by Get, or typed on the command line) into the
-// field of c. Errors name the flag and quote the value; range checks are
-// Validate's.
+// field of c. Errors name the flag and quote the value: a number that does
+// not parse, or, for a Config field with named values (Optimizer,
+// LRSchedule, …), a value not among them ("" is the default). Range checks
+// are Validate's.
 func (f Field[C]) Set(c *C, s string) error {
 	bad := func(want string) error { return fmt.Errorf("--%s %q: want %s", f.Flag, s, want) }
 	t := strings.TrimSpace(s)
@@ -146,6 +148,11 @@ func (f Field[C]) Set(c *C, s string) error {
 		}
 		*p = v
 	case *string:
+		if _, isConfig := any(c).(*Config); isConfig {
+			if ch, ok := fieldChoice(f.Name); ok && !ch.valid(t) {
+				return bad("one of " + joinOr(ch.values))
+			}
+		}
 		*p = t
 	case *Arch:
 		a, err := ParseArch(t)
@@ -188,7 +195,7 @@ func (f Field[C]) Default(c C) bool {
 }
 
 // Numeric reports whether the field is a number (Hidden counts: a sweep
-// sets every layer to one size), so that a sweep can vary it.
+// sets every layer to one size), so that a sweep checks it is finite.
 func (f Field[C]) Numeric() bool {
 	switch f.Ptr(new(C)).(type) {
 	case *float64, *int, *uint64, *[]int:

@@ -2,6 +2,7 @@ package chaoslib
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -71,6 +72,28 @@ func TestConfigFieldGetSet(t *testing.T) {
 	for _, bad := range []string{"0", "-3", "4,,5", "x"} {
 		if err := h.Set(&c, bad); err == nil {
 			t.Errorf("--hidden %q accepted", bad)
+		}
+	}
+	// fields with named values take only those ("" is the default)
+	for _, tc := range []struct{ flag, value, err string }{
+		{"optimizer", "adam", ""},
+		{"optimizer", "", ""},
+		{"optimizer", "rmsprop", `--optimizer "rmsprop": want one of sgd, momentum or adam`},
+		{"lr-schedule", "cosine", ""},
+		{"lr-schedule", "Cosine", `--lr-schedule "Cosine": want one of constant, linear or cosine`},
+		{"diag-a", "zero", ""},
+		{"clamp-relax", "implicit", `--clamp-relax "implicit"`},
+		{"minibatch", "epoch", ""},
+		{"dataset", "anything", ""}, // checked against the data sets elsewhere
+	} {
+		f, _ := FieldByFlag(tc.flag)
+		var d Config
+		err := f.Set(&d, tc.value)
+		switch {
+		case tc.err == "" && (err != nil || f.Get(d) != tc.value):
+			t.Errorf("--%s %q: error %v, got %q", tc.flag, tc.value, err, f.Get(d))
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("--%s %q: error %v, want one containing %q", tc.flag, tc.value, err, tc.err)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package chaoslib
 
-import "math"
+import (
+	"math"
+	"reflect"
+)
 
 // LearningRule holds the options of the CHL update beyond plain SGD with a
 // constant η. Every zero value means today's rule, so that a Config without
@@ -66,7 +69,19 @@ var (
 	diagAs      = choice{"DiagA", []string{"trained", "zero"}}
 	clampRelaxs = choice{"ClampRelax", []string{"exact", "euler"}}
 	minibatches = choice{"Minibatch", []string{"replace", "epoch"}}
+	// choices are the LearningRule fields with named values.
+	choices = []choice{lrSchedules, optimizers, diagAs, clampRelaxs, minibatches}
 )
+
+// fieldChoice returns the choice of the Config field of Go name name.
+func fieldChoice(name string) (choice, bool) {
+	for _, ch := range choices {
+		if ch.field == name {
+			return ch, true
+		}
+	}
+	return choice{}, false
+}
 
 // of returns v's value of the choice, "" read as the default, and whether v
 // is one of the values.
@@ -82,6 +97,12 @@ func (ch choice) of(v string) (string, bool) {
 	return v, false
 }
 
+// valid reports whether v is one of the choice's values, or "".
+func (ch choice) valid(v string) bool {
+	_, ok := ch.of(v)
+	return ok
+}
+
 // is reports whether v selects value w of the choice ("" is the default).
 func (ch choice) is(v, w string) bool {
 	got, _ := ch.of(v)
@@ -92,12 +113,9 @@ func (ch choice) is(v, w string) bool {
 // the first bad field.
 func (r LearningRule) validate(c Config) error {
 	bad := func(f string, v any, rule string) error { return &FieldError{f, v, rule} }
-	for _, ch := range []struct {
-		choice
-		v string
-	}{{lrSchedules, r.LRSchedule}, {optimizers, r.Optimizer}, {diagAs, r.DiagA}, {clampRelaxs, r.ClampRelax}, {minibatches, r.Minibatch}} {
-		if _, ok := ch.of(ch.v); !ok {
-			return bad(ch.field, ch.v, "must be one of "+joinOr(ch.values))
+	for _, ch := range choices {
+		if v := reflect.ValueOf(r).FieldByName(ch.field).String(); !ch.valid(v) {
+			return bad(ch.field, v, "must be one of "+joinOr(ch.values))
 		}
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

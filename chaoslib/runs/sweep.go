@@ -29,22 +29,28 @@ type SweepSpec struct {
 }
 
 // Axis is one swept Config field, named by its CLI flag (see SweepFields),
-// and the values it takes.
+// and the values it takes, written as the flag takes them: "0.05", "500",
+// "adam". Whole numbers may be written as floats ("1e3"); hidden is one
+// size, which a point gives to every hidden layer.
 type Axis struct {
 	Field  string
-	Values []float64
+	Values []string
 }
 
 // SweepFields lists the fields a sweep can vary, by CLI flag name, in the
-// order of the sweep.csv columns: the numeric rows of chaoslib.ConfigFields.
+// order of the sweep.csv columns: every row of chaoslib.ConfigFields but
+// the model and the data set, which are one per sweep (--model, --dataset).
 // "hidden" sets the single hidden layer of the restricted model, or both
 // layers of the deep one.
 var SweepFields = sweepFields()
 
+// notSwept names the ConfigFields rows that a sweep keeps from its base.
+var notSwept = map[string]bool{"Arch": true, "Dataset": true}
+
 func sweepFields() []string {
 	var out []string
 	for _, f := range chaoslib.ConfigFields {
-		if f.Numeric() {
+		if !notSwept[f.Name] {
 			out = append(out, f.Flag)
 		}
 	}
@@ -54,22 +60,54 @@ func sweepFields() []string {
 // sweepField returns the ConfigFields row of a sweep field.
 func sweepField(name string) (chaoslib.ConfigField, bool) {
 	f, ok := chaoslib.FieldByFlag(name)
-	return f, ok && f.Numeric()
+	return f, ok && !notSwept[f.Name]
 }
 
-// FieldValue returns the value of a sweep field of c (hidden: the first
-// hidden size, 0 without hidden layers).
-func FieldValue(c chaoslib.Config, field string) float64 {
+// FieldValue returns the value of a sweep field of c as the flag takes it
+// (ConfigField.Get; hidden: "M" or "M1,M2", "" without hidden layers).
+func FieldValue(c chaoslib.Config, field string) string {
 	f, ok := sweepField(field)
 	if !ok {
 		panic("runs: unknown sweep field " + strconv.Quote(field))
 	}
-	return f.Value(c)
+	return f.Get(c)
+}
+
+// axisValue checks the value s of sweep field f and returns it as the
+// flag takes it. Choices and number syntax are checked by f.Set (a bad
+// choice such as optimizer=rmsprop is refused there); numbers must also be
+// finite, and whole numbers ≥ 0 for integer fields, where a float spelling
+// ("1e3") is accepted and written out ("1000"); hidden is one size.
+// Errors name the field and quote the value.
+func axisValue(f chaoslib.ConfigField, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", fmt.Errorf("field %s: empty value", f.Flag)
+	}
+	if f.Whole() {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return "", fmt.Errorf("field %s: %q is not a number", f.Flag, s)
+		}
+		if v != math.Trunc(v) || v < 0 || v > 1<<53 {
+			return "", fmt.Errorf("field %s: value %s is not a whole number ≥ 0", f.Flag, s)
+		}
+		s = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	var c chaoslib.Config
+	if err := f.Set(&c, s); err != nil {
+		return "", fmt.Errorf("field %s: %v", f.Flag, err)
+	}
+	if f.Numeric() {
+		if v := f.Value(c); math.IsNaN(v) || math.IsInf(v, 0) {
+			return "", fmt.Errorf("field %s: value %s is not finite", f.Flag, s)
+		}
+	}
+	return f.Get(c), nil
 }
 
 // Check reports the first bad axis: an unknown or repeated field, no
-// values, a non-finite value, or a fractional or negative value for an
-// integer field. Errors name the field.
+// values, or a value that axisValue refuses. Errors name the field.
 func (s SweepSpec) Check() error {
 	seen := map[string]bool{}
 	for _, a := range s.Axes {
@@ -85,11 +123,8 @@ func (s SweepSpec) Check() error {
 			return fmt.Errorf("field %s has no values", a.Field)
 		}
 		for _, v := range a.Values {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("field %s: value %g is not finite", a.Field, v)
-			}
-			if f.Whole() && (v != math.Trunc(v) || v < 0 || v > 1<<53) {
-				return fmt.Errorf("field %s: value %g is not a whole number ≥ 0", a.Field, v)
+			if _, err := axisValue(f, v); err != nil {
+				return err
 			}
 		}
 	}
@@ -116,9 +151,10 @@ func (s SweepSpec) runs() int {
 	return size
 }
 
-// ParseGrid parses axes written as "g=1.5,2,3;lr=0.05,0.02": fields named
-// by their CLI flag (an optional leading "--" is accepted), separated by
-// ';', each with comma-separated values. Errors quote the bad part.
+// ParseGrid parses axes written as "g=1.5,2,3;optimizer=sgd,adam": fields
+// named by their CLI flag (an optional leading "--" is accepted), separated
+// by ';', each with comma-separated values, checked and written as the flag
+// takes them (axisValue). Errors quote the bad part.
 func ParseGrid(s string) ([]Axis, error) {
 	var axes []Axis
 	for _, part := range strings.Split(s, ";") {
@@ -131,22 +167,22 @@ func ParseGrid(s string) ([]Axis, error) {
 		if !ok || name == "" {
 			return nil, fmt.Errorf("axis %q: want FIELD=V1,V2,…", part)
 		}
-		if _, known := sweepField(name); !known {
+		f, known := sweepField(name)
+		if !known {
 			return nil, fmt.Errorf("axis %q: unknown field %q (want one of %s)", part, name, strings.Join(SweepFields, ", "))
 		}
 		a := Axis{Field: name}
 		for _, t := range strings.Split(vals, ",") {
-			t = strings.TrimSpace(t)
-			v, err := strconv.ParseFloat(t, 64)
+			v, err := axisValue(f, t)
 			if err != nil {
-				return nil, fmt.Errorf("axis %q: field %s: %q is not a number", part, name, t)
+				return nil, fmt.Errorf("axis %q: %v", part, err)
 			}
 			a.Values = append(a.Values, v)
 		}
 		axes = append(axes, a)
 	}
 	if len(axes) == 0 {
-		return nil, errors.New("no axes (want e.g. \"g=1.5,2;lr=0.05,0.02\")")
+		return nil, errors.New("no axes (want e.g. \"g=1.5,2;optimizer=sgd,adam\")")
 	}
 	if err := (SweepSpec{Axes: axes}).Check(); err != nil {
 		return nil, err
@@ -220,13 +256,21 @@ func RandomPoints(spec SweepSpec, k int) []chaoslib.Config {
 	return ok
 }
 
-// point applies the value indices idx (one per axis) to a copy of Base.
+// point applies the value indices idx (one per axis) to a copy of Base,
+// through ConfigField.Set; hidden's one size goes to every hidden layer
+// (SetValue), so that the deep model keeps its two.
 func (s SweepSpec) point(idx []int) chaoslib.Config {
 	c := s.Base
 	c.Hidden = append([]int(nil), s.Base.Hidden...)
 	for i, a := range s.Axes {
-		f, _ := sweepField(a.Field) // known: Check passed
-		f.SetValue(&c, a.Values[idx[i]])
+		f, _ := sweepField(a.Field)            // known: Check passed
+		v, _ := axisValue(f, a.Values[idx[i]]) // valid: Check passed
+		if f.Name == "Hidden" {
+			m, _ := strconv.Atoi(v)
+			f.SetValue(&c, float64(m))
+		} else if err := f.Set(&c, v); err != nil {
+			panic("runs: " + err.Error()) // axisValue set it already
+		}
 	}
 	return c
 }
@@ -273,13 +317,13 @@ func randomPoints(s SweepSpec, k int) []chaoslib.Config {
 	return out
 }
 
-// VariedFields returns the SweepFields whose values are not the same in all
-// configs, in SweepFields order.
+// VariedFields returns the SweepFields whose values (FieldValue) are not
+// the same in all configs, in SweepFields order.
 func VariedFields(configs []chaoslib.Config) []string {
 	var out []string
 	for _, f := range SweepFields {
 		for _, c := range configs[min(1, len(configs)):] {
-			if FieldValue(c, f) != FieldValue(configs[0], f) || (f == "hidden" && !reflect.DeepEqual(c.Hidden, configs[0].Hidden)) {
+			if FieldValue(c, f) != FieldValue(configs[0], f) {
 				out = append(out, f)
 				break
 			}
@@ -477,7 +521,7 @@ func (r SweepRow) record(varied []string) []string {
 	rec := []string{strconv.Itoa(r.Run)}
 	for _, v := range varied {
 		if v != "steps" {
-			rec = append(rec, f(FieldValue(r.Config, v)))
+			rec = append(rec, FieldValue(r.Config, v))
 		}
 	}
 	rec = append(rec, strconv.Itoa(r.Steps), f(r.Seconds))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 
 func TestGridProduct(t *testing.T) {
 	spec := SweepSpec{Base: chaoslib.Tiny(chaoslib.Restricted), Axes: []Axis{
-		{"g", []float64{1.5, 2, 3}}, {"lr", []float64{0.05, 0.02}}, {"hidden", []float64{8}}}}
+		{"g", []string{"1.5", "2", "3"}}, {"lr", []string{"0.05", "0.02"}}, {"hidden", []string{"8"}}}}
 	got := Grid(spec)
 	if len(got) != 6 {
 		t.Fatalf("%d configs, want 3·2·1 = 6", len(got))
@@ -36,7 +37,7 @@ func TestGridProduct(t *testing.T) {
 	}
 
 	// deep: hidden sets both layers; invalid points are skipped and reported
-	spec = SweepSpec{Base: chaoslib.Tiny(chaoslib.Deep), Axes: []Axis{{"hidden", []float64{16}}, {"dt", []float64{0.2, 0.3}}}}
+	spec = SweepSpec{Base: chaoslib.Tiny(chaoslib.Deep), Axes: []Axis{{"hidden", []string{"16"}}, {"dt", []string{"0.2", "0.3"}}}}
 	ok, bad, err := Points(spec)
 	if err != nil || len(ok) != 1 || len(bad) != 1 {
 		t.Fatalf("Points: %d ok, %d skipped, err %v; want 1, 1", len(ok), len(bad), err)
@@ -50,59 +51,178 @@ func TestGridProduct(t *testing.T) {
 	}
 }
 
-func TestRandomPointsDeterministic(t *testing.T) {
-	spec := SweepSpec{Base: chaoslib.Tiny(chaoslib.Restricted), Seed: 5, Axes: []Axis{
-		{"g", []float64{1.2, 1.5, 2, 3}}, {"lr", []float64{0.1, 0.05, 0.02}}, {"seed", []float64{1, 2, 3}}}}
-	a, b := RandomPoints(spec, 10), RandomPoints(spec, 10)
-	if len(a) != 10 || !reflect.DeepEqual(a, b) {
-		t.Fatalf("same seed gave different points (%d, %d)", len(a), len(b))
+// TestGridStringAxes: a grid over a choice and a number has the product's
+// count, sets both fields (the rest as Base) with the last axis fastest,
+// and reports both as varied, in ConfigFields order; a choice that a
+// point's model refuses (diag-a=zero without the unrestricted model) is
+// skipped and reported.
+func TestGridStringAxes(t *testing.T) {
+	base := chaoslib.Tiny(chaoslib.Restricted)
+	spec := SweepSpec{Base: base, Axes: []Axis{{"optimizer", []string{"sgd", "adam"}}, {"lr", []string{"0.05", "0.02"}}}}
+	got := Grid(spec)
+	want := []struct {
+		opt string
+		lr  float64
+	}{{"sgd", 0.05}, {"sgd", 0.02}, {"adam", 0.05}, {"adam", 0.02}}
+	if len(got) != len(want) {
+		t.Fatalf("%d configs, want 2·2 = 4", len(got))
 	}
-	seen := map[[3]float64]bool{}
-	for _, c := range a {
-		k := [3]float64{c.G, c.LR, float64(c.Seed)}
-		if seen[k] {
-			t.Fatalf("duplicate point %v", k)
+	for i, c := range got {
+		b := base
+		b.Optimizer, b.LR = want[i].opt, want[i].lr
+		if !reflect.DeepEqual(c, b) {
+			t.Fatalf("config %d:\n%+v\nwant\n%+v", i, c, b)
 		}
-		seen[k] = true
 	}
-	spec.Seed = 6
-	if reflect.DeepEqual(a, RandomPoints(spec, 10)) {
-		t.Fatal("different seeds gave the same points")
+	if v := VariedFields(got); !reflect.DeepEqual(v, []string{"lr", "optimizer"}) {
+		t.Fatalf("VariedFields = %v, want [lr optimizer] (table order)", v)
 	}
-	if n := len(RandomPoints(spec, 100)); n != 36 {
-		t.Fatalf("k beyond the grid size gave %d points, want all 36", n)
+
+	for _, tc := range []struct {
+		arch      chaoslib.Arch
+		ok, skips int
+	}{{chaoslib.Unrestricted, 4, 0}, {chaoslib.Restricted, 2, 2}} {
+		spec := SweepSpec{Base: chaoslib.Tiny(tc.arch), Axes: []Axis{{"diag-a", []string{"trained", "zero"}}, {"clamp-relax", []string{"exact", "euler"}}}}
+		ok, bad, err := Points(spec)
+		if err != nil || len(ok) != tc.ok || len(bad) != tc.skips {
+			t.Fatalf("%s: %d ok, %d skipped, err %v; want %d, %d", tc.arch, len(ok), len(bad), err, tc.ok, tc.skips)
+		}
+		for _, b := range bad {
+			var fe *chaoslib.FieldError
+			if !errors.As(b.Err, &fe) || fe.Field != "DiagA" || b.Config.DiagA != "zero" {
+				t.Fatalf("%s: skipped %+v", tc.arch, b)
+			}
+		}
+		if ok[len(ok)-1].ClampRelax != "euler" || ok[0].ClampRelax != "exact" || ok[0].DiagA != "trained" {
+			t.Fatalf("%s: points %+v", tc.arch, ok)
+		}
 	}
-	spec.Random = 4
-	if ok, _, _ := Points(spec); len(ok) != 4 {
-		t.Fatalf("Points with Random = 4 gave %d", len(ok))
+}
+
+// TestRandomPointsDeterministic: for numeric and string axes, the same seed
+// draws the same distinct points, each value from its axis' list; another
+// seed draws others; k past the grid size gives the whole grid.
+func TestRandomPointsDeterministic(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		axes []Axis
+		size int
+	}{
+		{"numeric", []Axis{{"g", []string{"1.2", "1.5", "2", "3"}}, {"lr", []string{"0.1", "0.05", "0.02"}}, {"seed", []string{"1", "2", "3"}}}, 36},
+		{"string", []Axis{{"lr-schedule", []string{"constant", "linear", "cosine"}}, {"optimizer", []string{"sgd", "momentum", "adam"}},
+			{"minibatch", []string{"replace", "epoch"}}, {"clamp-relax", []string{"exact", "euler"}}}, 36},
+		{"mixed", []Axis{{"optimizer", []string{"sgd", "adam"}}, {"warmup", []string{"0", "100", "1000"}}, {"ema", []string{"0", "0.999"}}}, 12},
+	} {
+		spec := SweepSpec{Base: chaoslib.Tiny(chaoslib.Restricted), Seed: 5, Axes: tc.axes}
+		a, b := RandomPoints(spec, 10), RandomPoints(spec, 10)
+		if len(a) != min(10, tc.size) || !reflect.DeepEqual(a, b) {
+			t.Fatalf("%s: same seed gave different points (%d, %d)", tc.name, len(a), len(b))
+		}
+		seen := map[string]bool{}
+		for _, c := range a {
+			var key []string
+			for _, ax := range tc.axes {
+				v := FieldValue(c, ax.Field)
+				if !slices.Contains(ax.Values, v) {
+					t.Fatalf("%s: %s = %q is not among %q", tc.name, ax.Field, v, ax.Values)
+				}
+				key = append(key, v)
+			}
+			if k := strings.Join(key, " "); seen[k] {
+				t.Fatalf("%s: duplicate point %s", tc.name, k)
+			} else {
+				seen[k] = true
+			}
+		}
+		spec.Seed = 6
+		if reflect.DeepEqual(a, RandomPoints(spec, 10)) {
+			t.Fatalf("%s: different seeds gave the same points", tc.name)
+		}
+		if n := len(RandomPoints(spec, 100)); n != tc.size {
+			t.Fatalf("%s: k beyond the grid size gave %d points, want all %d", tc.name, n, tc.size)
+		}
+		spec.Random = 4
+		if ok, _, _ := Points(spec); len(ok) != 4 {
+			t.Fatalf("%s: Points with Random = 4 gave %d", tc.name, len(ok))
+		}
 	}
 }
 
 func TestParseGrid(t *testing.T) {
-	axes, err := ParseGrid(" g=1.5, 2,3 ; --lr=0.05,0.02;")
-	if err != nil {
+	for _, tc := range []struct {
+		in   string
+		want []Axis
+	}{
+		{" g=1.5, 2,3 ; --lr=0.05,0.02;", []Axis{{"g", []string{"1.5", "2", "3"}}, {"lr", []string{"0.05", "0.02"}}}},
+		{"optimizer=sgd,adam;lr-schedule=constant,cosine", []Axis{{"optimizer", []string{"sgd", "adam"}}, {"lr-schedule", []string{"constant", "cosine"}}}},
+		{"diag-a=trained,zero;clamp-relax=exact,euler;minibatch=replace,epoch",
+			[]Axis{{"diag-a", []string{"trained", "zero"}}, {"clamp-relax", []string{"exact", "euler"}}, {"minibatch", []string{"replace", "epoch"}}}},
+		// numbers as the flag takes them: whole numbers spelled out, floats in shortest form
+		{"chains=1e3,200;lr=0.050;seed=7;hidden=16", []Axis{{"chains", []string{"1000", "200"}}, {"lr", []string{"0.05"}}, {"seed", []string{"7"}}, {"hidden", []string{"16"}}}},
+	} {
+		axes, err := ParseGrid(tc.in)
+		if err != nil || !reflect.DeepEqual(axes, tc.want) {
+			t.Errorf("ParseGrid(%q) = %q, %v; want %q", tc.in, axes, err, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, msg string }{
+		{"x=1", `unknown field "x"`},
+		{"g=1;G=2", `unknown field "G"`},
+		{"model=deep", `unknown field "model"`},
+		{"dataset=mnist", `unknown field "dataset"`},
+		{"g=1,abc", `field g: --g "abc": want a number`},
+		{"g=", "field g: empty value"},
+		{"optimizer=sgd,,adam", "field optimizer: empty value"},
+		{"g", `want FIELD=V1,V2`},
+		{"g=1;g=2", "field g given twice"},
+		{"optimizer=sgd;optimizer=adam", "field optimizer given twice"},
+		{"batch=10,12.5", "field batch: value 12.5 is not a whole number"},
+		{"batch=-1", "field batch: value -1 is not a whole number"},
+		{"hidden=-4", "field hidden: value -4"},
+		{"hidden=8,0", `field hidden: --hidden "0": want positive`},
+		{"lr=NaN", "field lr: value NaN is not finite"},
+		{"optimizer=sgd,rmsprop", `axis "optimizer=sgd,rmsprop": field optimizer: --optimizer "rmsprop": want one of sgd, momentum or adam`},
+		{"lr-schedule=cosine,step", `field lr-schedule: --lr-schedule "step": want one of constant, linear or cosine`},
+		{"diag-a=zero,none", `field diag-a: --diag-a "none"`},
+		{"clamp-relax=Euler", `field clamp-relax: --clamp-relax "Euler"`},
+		{"minibatch=epoch,shuffle", `field minibatch: --minibatch "shuffle"`},
+		{" ; ", "no axes"},
+		{"tau=1;data-clip", `axis "data-clip"`},
+	} {
+		if _, err := ParseGrid(tc.in); err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("ParseGrid(%q) = %v, want an error containing %q", tc.in, err, tc.msg)
+		}
+	}
+	// a spec built in Go is checked the same way
+	bad := SweepSpec{Axes: []Axis{{"optimizer", []string{"adam", "rmsprop"}}}}
+	if err := bad.Check(); err == nil || !strings.Contains(err.Error(), `--optimizer "rmsprop"`) {
+		t.Errorf("Check of optimizer=rmsprop: %v", err)
+	}
+}
+
+// TestSweepCSVStringColumns: sweep.csv has one column per varied field, in
+// ConfigFields order, string fields written as their flag takes them.
+func TestSweepCSVStringColumns(t *testing.T) {
+	base := chaoslib.Tiny(chaoslib.Deep)
+	configs := Grid(SweepSpec{Base: base, Axes: []Axis{{"optimizer", []string{"sgd", "adam"}}, {"hidden", []string{"16", "8"}}, {"lr", []string{"0.02"}}}})
+	var rows []SweepRow
+	for i, c := range configs {
+		rows = append(rows, SweepRow{Run: i, Config: c, Steps: 3, Status: "ok"})
+	}
+	path := filepath.Join(t.TempDir(), "sweep.csv")
+	if err := writeSweepCSV(path, VariedFields(configs), rows); err != nil {
 		t.Fatal(err)
 	}
-	want := []Axis{{"g", []float64{1.5, 2, 3}}, {"lr", []float64{0.05, 0.02}}}
-	if !reflect.DeepEqual(axes, want) {
-		t.Fatalf("ParseGrid = %v, want %v", axes, want)
+	got := readCSV(t, path)
+	want := [][]string{
+		{"run", "hidden", "optimizer", "steps", "seconds", "E2", "Es", "ER", "EAAI", "AA_truth", "AA_syn", "coverage", "status"},
+		{"0", "16,16", "sgd", "3", "0", "", "", "", "", "", "", "", "ok"},
+		{"1", "8,8", "sgd", "3", "0", "", "", "", "", "", "", "", "ok"},
+		{"2", "16,16", "adam", "3", "0", "", "", "", "", "", "", "", "ok"},
+		{"3", "8,8", "adam", "3", "0", "", "", "", "", "", "", "", "ok"},
 	}
-	for in, msg := range map[string]string{
-		"x=1":             `unknown field "x"`,
-		"g=1;G=2":         `unknown field "G"`,
-		"g=1,abc":         `"abc" is not a number`,
-		"g=":              `"" is not a number`,
-		"g":               `want FIELD=V1,V2`,
-		"g=1;g=2":         "field g given twice",
-		"batch=10,12.5":   "field batch: value 12.5 is not a whole number",
-		"hidden=-4":       "field hidden: value -4",
-		"lr=NaN":          "field lr: value NaN is not finite",
-		" ; ":             "no axes",
-		"tau=1;data-clip": `axis "data-clip"`,
-	} {
-		if _, err := ParseGrid(in); err == nil || !strings.Contains(err.Error(), msg) {
-			t.Errorf("ParseGrid(%q) = %v, want an error containing %q", in, err, msg)
-		}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("sweep.csv:\n%q\nwant\n%q", got, want)
 	}
 }
 
@@ -126,7 +246,7 @@ func readCSV(t *testing.T, path string) [][]string {
 func TestSweepEndToEnd(t *testing.T) {
 	base := chaoslib.Tiny(chaoslib.Restricted)
 	base.Dataset, base.N, base.Hidden, base.Batch, base.Chains, base.Steps = "toy", 16, []int{8}, 8, 8, 6
-	configs := Grid(SweepSpec{Base: base, Axes: []Axis{{"lr", []float64{0.05, 0.02}}}})
+	configs := Grid(SweepSpec{Base: base, Axes: []Axis{{"lr", []string{"0.05", "0.02"}}}})
 	be := cpu.New(1)
 	t.Cleanup(func() { be.Close() })
 	d := &Data{Train: toySet(40, 16, 1), Test: toySet(20, 16, 2)}
@@ -218,12 +338,23 @@ func TestSweepEndToEnd(t *testing.T) {
 	}
 }
 
+// TestTrainArgs: every field spelled out, the learning-rule options only
+// away from the presets' value, string options included.
 func TestTrainArgs(t *testing.T) {
-	c := chaoslib.PaperMNIST(chaoslib.Deep)
-	c.DataClip = 0.01
-	got := strings.Join(TrainArgs(c, "runs/x"), " ")
-	want := "--model deep --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500,500 --steps 10000 --data-clip 0.01 --seed 1 --out runs/x"
-	if got != want {
-		t.Fatalf("TrainArgs:\n got %s\nwant %s", got, want)
+	deep := chaoslib.PaperMNIST(chaoslib.Deep)
+	deep.DataClip = 0.01
+	un := chaoslib.PaperMNIST(chaoslib.Unrestricted)
+	un.Optimizer, un.LRSchedule, un.LRMin, un.DiagA, un.ClampRelax, un.Minibatch = "adam", "cosine", 0.001, "zero", "euler", "epoch"
+	for _, tc := range []struct {
+		cfg  chaoslib.Config
+		want string
+	}{
+		{deep, "--model deep --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500,500 --steps 10000 --data-clip 0.01 --seed 1 --out runs/x"},
+		{un, "--model unrestricted --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --steps 10000 --data-clip 0 --seed 1 " +
+			"--lr-schedule cosine --lr-min 0.001 --optimizer adam --diag-a zero --clamp-relax euler --minibatch epoch --out runs/x"},
+	} {
+		if got := strings.Join(TrainArgs(tc.cfg, "runs/x"), " "); got != tc.want {
+			t.Errorf("TrainArgs:\n got %s\nwant %s", got, tc.want)
+		}
 	}
 }

@@ -25,10 +25,10 @@ func init() {
 }
 
 func runSweep(args []string) error {
-	fs := newFlags("sweep", `--model M --dataset D --out DIR --grid "g=1.5,2;lr=0.05,0.02" [--random K] [config flags as the base] [flags]`)
+	fs := newFlags("sweep", `--model M --dataset D --out DIR --grid "lr=0.05,0.02;optimizer=sgd,adam" [--random K] [config flags as the base] [flags]`)
 	cf := addConfigFlags(fs)
 	out := fs.String("out", "", "output folder: sweep.csv, sweep.json and one run-NNN/ per config (required unless --dry-run)")
-	grid := fs.String("grid", "", `axes, "FIELD=V1,V2;FIELD=…", FIELD one of `+strings.Join(runs.SweepFields, ", ")+` (required)`)
+	grid := fs.String("grid", "", `axes, "FIELD=V1,V2;FIELD=…", FIELD one of `+strings.Join(runs.SweepFields, ", ")+`; values as the flag takes them (numbers, or a choice such as optimizer=sgd,adam); hidden is one size for every layer (required)`)
 	random := fs.Int("random", 0, "train K random points of the grid instead of all of it (0: the whole grid)")
 	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the --random draws (the runs use --seed)")
 	evalN := fs.Int("eval-n", 500, "test images (and generated samples) per evaluation")
@@ -41,7 +41,7 @@ func runSweep(args []string) error {
 		return err
 	}
 	if *grid == "" {
-		return errors.New(`--grid is required, e.g. --grid "g=1.5,2,3;lr=0.05,0.02"`)
+		return errors.New(`--grid is required, e.g. --grid "lr=0.05,0.02;optimizer=sgd,adam"`)
 	}
 	axes, err := runs.ParseGrid(*grid)
 	if err != nil {
@@ -145,11 +145,11 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// pointText writes a config's axis values as "g=1.5 lr=0.05".
+// pointText writes a config's axis values as "g=1.5 optimizer=adam".
 func pointText(c chaoslib.Config, axes []runs.Axis) string {
 	parts := make([]string, len(axes))
 	for i, a := range axes {
-		parts[i] = a.Field + "=" + strconv.FormatFloat(runs.FieldValue(c, a.Field), 'g', -1, 64)
+		parts[i] = a.Field + "=" + runs.FieldValue(c, a.Field)
 	}
 	return strings.Join(parts, " ")
 }
@@ -186,7 +186,7 @@ func printSweepTable(rows []runs.SweepRow, varied []string, out string) {
 	for _, r := range sorted {
 		line := []string{fmt.Sprintf("run-%03d", r.Run)}
 		for _, f := range varied {
-			line = append(line, strconv.FormatFloat(runs.FieldValue(r.Config, f), 'g', -1, 64))
+			line = append(line, runs.FieldValue(r.Config, f))
 		}
 		line = append(line, strconv.Itoa(r.Steps))
 		if p := r.Report; p != nil {
