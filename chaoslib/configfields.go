@@ -180,9 +180,10 @@ func (f Field[C]) Set(c *C, s string) error {
 }
 
 // Default reports whether the field is one of the LearningRule options and
-// holds, in c, the presets' value: the plain rule's, or the usual momentum
-// and Adam constants. runs.TrainArgs leaves such flags out, so that the
-// command line of a run with the plain rule names no option it does not use.
+// holds, in c, the paper preset's value: the plain rule's, or the usual
+// momentum and Adam constants. runs.TrainArgs leaves such flags out (after
+// --preset paper), so that the command line of a run with the plain rule
+// names no option it does not use.
 func (f Field[C]) Default(c C) bool {
 	plain, ok := any(Config{LearningRule: defaultLearningRule()}).(C)
 	if !ok {

@@ -552,12 +552,13 @@ func writeSweepCSV(path string, varied []string, rows []SweepRow) error {
 }
 
 // TrainArgs returns the `chaosgen train` flags that reproduce cfg into the
-// folder out: every chaoslib.ConfigFields field spelled out (empty values,
-// such as no hidden layers, left out), so that no preset is needed. The
-// learning-rule options at the value every preset gives them
-// (ConfigField.Default) are left out too.
+// folder out: --preset paper, then every chaoslib.ConfigFields field
+// spelled out (empty values, such as no hidden layers, left out), but the
+// learning-rule options at the paper preset's value (ConfigField.Default:
+// the plain rule), which --preset paper gives them; the default preset,
+// tuned, would not.
 func TrainArgs(cfg chaoslib.Config, out string) []string {
-	var args []string
+	args := []string{"--preset", chaoslib.PresetPaper}
 	for _, f := range chaoslib.ConfigFields {
 		if v := f.Get(cfg); v != "" && !f.Default(cfg) {
 			args = append(args, "--"+f.Flag, v)

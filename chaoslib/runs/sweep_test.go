@@ -338,8 +338,8 @@ func TestSweepEndToEnd(t *testing.T) {
 	}
 }
 
-// TestTrainArgs: every field spelled out, the learning-rule options only
-// away from the presets' value, string options included.
+// TestTrainArgs: --preset paper, every field spelled out, the learning-rule
+// options only away from the paper preset's value, string options included.
 func TestTrainArgs(t *testing.T) {
 	deep := chaoslib.PaperMNIST(chaoslib.Deep)
 	deep.DataClip = 0.01
@@ -349,8 +349,8 @@ func TestTrainArgs(t *testing.T) {
 		cfg  chaoslib.Config
 		want string
 	}{
-		{deep, "--model deep --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500,500 --steps 10000 --data-clip 0.01 --seed 1 --out runs/x"},
-		{un, "--model unrestricted --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --steps 10000 --data-clip 0 --seed 1 " +
+		{deep, "--preset paper --model deep --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500,500 --steps 10000 --data-clip 0.01 --seed 1 --out runs/x"},
+		{un, "--preset paper --model unrestricted --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --steps 10000 --data-clip 0 --seed 1 " +
 			"--lr-schedule cosine --lr-min 0.001 --optimizer adam --diag-a zero --clamp-relax euler --minibatch epoch --out runs/x"},
 	} {
 		if got := strings.Join(TrainArgs(tc.cfg, "runs/x"), " "); got != tc.want {

@@ -43,12 +43,25 @@ func randomConfig(rng *rand.Rand) chaoslib.Config {
 	return c
 }
 
-// TestTrainArgsRoundTrip: for random configs, runs.TrainArgs and then
-// the train command's flag parsing give back the same Config.
+// TestTrainArgsRoundTrip: for random configs and every preset, runs.TrainArgs
+// and then the train command's flag parsing give back the same Config.
 func TestTrainArgsRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range 200 {
+	var presets []chaoslib.Config // their learning-rule fields at or away from the plain rule's values
+	for _, name := range chaoslib.PresetNames() {
+		for _, arch := range chaoslib.Archs() {
+			c, err := chaoslib.Preset(name, arch, "fashion-mnist")
+			if err != nil {
+				t.Fatal(err)
+			}
+			presets = append(presets, c)
+		}
+	}
+	for i := range 200 + len(presets) {
 		want := randomConfig(rng)
+		if i >= 200 {
+			want = presets[i-200]
+		}
 		if err := want.Validate(); err != nil {
 			t.Fatalf("config %d: randomConfig drew an invalid config: %v", i, err)
 		}
