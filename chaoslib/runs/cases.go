@@ -90,7 +90,7 @@ func checkSameRun(dir string, cfg chaoslib.Config) error {
 	if sameConfig(a, b) {
 		return nil
 	}
-	diff := "non-numeric fields"
+	diff := "the model or data set"
 	if f := VariedFields([]chaoslib.Config{a, b}); len(f) > 0 {
 		diff = strings.Join(f, ", ")
 	}
