@@ -81,8 +81,7 @@ func TestPretrained(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				gen := RBMSamples(r, n, 1)
-				if got, err = indices.Score(d.Test.Head(n).X, gen, d.Classifier); err != nil {
+				if got, err = ScoreRBM(r, d.Test.X, n, 1, d.Classifier); err != nil {
 					t.Fatal(err)
 				}
 			} else {

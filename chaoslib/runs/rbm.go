@@ -13,7 +13,7 @@ import (
 )
 
 // RBMNote is written into an RBM run's config.json.
-const RBMNote = "samples for scoring: k Gibbs steps from uniform random ±1 starts, then the visible mean tanh(W h + b); " +
+const RBMNote = "samples for scoring: k Gibbs steps from uniform random starts, then the visible mean given the last hidden draw, in s-space; " +
 	"metrics.csv column t holds k (Gibbs steps), ER is empty"
 
 // StreamRBMSamples is the PCG stream of RBMSamples: the one stream every
@@ -27,6 +27,14 @@ const StreamRBMSamples = 0x72626d73 // "rbms"
 // Gibbs steps from random starts, from StreamRBMSamples seeded by seed.
 func RBMSamples(r *rbm.RBM, n int, seed uint64) blas32.General {
 	return r.Sample(n, rand.New(rand.NewPCG(seed, StreamRBMSamples)))
+}
+
+// ScoreRBM scores n samples of RBMSamples (seeded by seed) against the first
+// n rows of test; Report.T holds k. This is how every RBM score is taken.
+func ScoreRBM(r *rbm.RBM, test blas32.General, n int, seed uint64, cl *indices.Classifier) (indices.Report, error) {
+	rep, err := indices.Score(head(test, n), RBMSamples(r, n, seed), cl)
+	rep.T = float64(r.Cfg.K)
+	return rep, err
 }
 
 // rbmLearner is an RBM under training.
@@ -71,9 +79,7 @@ func (l *rbmLearner) Update() (chaoslib.Stats, error) {
 
 // Evaluate scores RBMSamples (seeded by the config's seed); Report.T is k.
 func (l *rbmLearner) Evaluate(test blas32.General, n int, cl *indices.Classifier) (indices.Report, error) {
-	rep, err := indices.Score(head(test, n), RBMSamples(l.r, n, l.r.Cfg.Seed), cl)
-	rep.T = float64(l.r.Cfg.K)
-	return rep, err
+	return ScoreRBM(l.r, test, n, l.r.Cfg.Seed, cl)
 }
 
 func (l *rbmLearner) Save(path string, extra map[string]any) error { return l.r.SaveWith(path, extra) }

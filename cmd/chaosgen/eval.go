@@ -7,13 +7,14 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
 )
 
 func init() {
-	register("eval", "score a checkpoint or a samples file: E2, Es, ER, EAAI, coverage", runEval)
+	register("eval", "score a checkpoint (chaotic model or RBM) or a samples file: E2, Es, ER, EAAI, coverage", runEval)
 }
 
 func runEval(args []string) error {
@@ -49,12 +50,9 @@ func runEval(args []string) error {
 			return fmt.Errorf("--samples %s has %d samples, fewer than --n %d", *samples, gen.Rows, cf.n)
 		}
 		gen.Rows = cf.n
-		d, err := runs.LoadData(cf.dataset)
+		d, err := loadTestData(cf.dataset, cf.n)
 		if err != nil {
 			return err
-		}
-		if cf.n > d.Test.Len() {
-			return fmt.Errorf("--n %d: the %s test split has %d images", cf.n, cf.dataset, d.Test.Len())
 		}
 		if rep, err = indices.Score(d.Test.Head(cf.n).X, gen, d.Classifier); err != nil {
 			return err
@@ -63,6 +61,9 @@ func runEval(args []string) error {
 	} else {
 		ck, err := chaoslib.LoadCheckpoint(cf.checkpoint)
 		if err != nil {
+			if r, rerr := rbm.Load(cf.checkpoint); rerr == nil {
+				return evalRBM(r, cf)
+			}
 			return fmt.Errorf("--checkpoint: %v", err)
 		}
 		if cf.dataset == "" {
@@ -87,18 +88,50 @@ func runEval(args []string) error {
 		if err != nil {
 			return err
 		}
-		d, err := runs.LoadData(cf.dataset)
+		d, err := loadTestData(cf.dataset, cf.n)
 		if err != nil {
 			return err
-		}
-		if cf.n > d.Test.Len() {
-			return fmt.Errorf("--n %d: the %s test split has %d images", cf.n, cf.dataset, d.Test.Len())
 		}
 		rs, err := chaoslib.Evaluate(m, d.Test.X, cf.n, ts, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: cf.seed})
 		if err != nil {
 			return err
 		}
 		rep = rs[0]
+	}
+	return printReport(rep, cf.json)
+}
+
+// loadTestData loads dataset and checks that its test split has n images.
+func loadTestData(dataset string, n int) (*runs.Data, error) {
+	d, err := runs.LoadData(dataset)
+	if err != nil {
+		return nil, err
+	}
+	if n > d.Test.Len() {
+		return nil, fmt.Errorf("--n %d: the %s test split has %d images", n, dataset, d.Test.Len())
+	}
+	return d, nil
+}
+
+// evalRBM scores an RBM checkpoint (chaosgen rbm) as RESULTS.md does
+// (runs.ScoreRBM, seeded by --seed); Report.T holds k.
+func evalRBM(r *rbm.RBM, cf *ckFlags) error {
+	if cf.tGiven() {
+		return errors.New("--t: an RBM is sampled after its k Gibbs steps, not at a time")
+	}
+	if cf.dataset == "" {
+		cf.dataset = r.Cfg.Dataset
+	}
+	if err := checkDataset(cf.dataset); err != nil {
+		return err
+	}
+	d, err := loadTestData(cf.dataset, cf.n)
+	if err != nil {
+		return err
+	}
+	rep, err := runs.ScoreRBM(r, d.Test.X, cf.n, cf.seed, d.Classifier)
+	if err != nil {
+		return err
 	}
 	return printReport(rep, cf.json)
 }

@@ -142,12 +142,10 @@ func scoreRBM(run string, d *runs.Data, checkN, n int, grids string) (*Entry, er
 	}
 	e := &Entry{Name: filepath.Base(run), Command: rec.Command, Steps: r.Step, Seconds: rows[len(rows)-1].Seconds}
 	for _, size := range []int{checkN, n} {
-		gen := runs.RBMSamples(r, size, 1)
-		rep, err := indices.Score(d.Test.Head(size).X, gen, d.Classifier)
+		rep, err := runs.ScoreRBM(r, d.Test.X, size, 1, d.Classifier)
 		if err != nil {
 			return nil, err
 		}
-		rep.T = float64(r.Cfg.K)
 		if size == checkN {
 			e.Check = rep
 		} else {

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
+)
+
+// TestEvalRBMCheckpoint: eval takes an RBM checkpoint as well as a chaotic
+// one, refuses --t for it (an RBM is sampled after k Gibbs steps), and a
+// file that is neither keeps the chaotic checkpoint's error.
+func TestEvalRBMCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	r, err := rbm.New(rbm.Config{Dataset: "mnist", N: 784, M: 4, K: 2, LR: 0.01, Batch: 2, Chains: 2, Steps: 1, InitStd: 0.01, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "rbm.npz")
+	if err := r.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := runEval([]string{"--checkpoint", path, "--t", "4"}); err == nil || !strings.Contains(err.Error(), "Gibbs steps") {
+		t.Errorf("--t with an RBM: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.npz")
+	if err := os.WriteFile(bad, []byte("not a zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := runEval([]string{"--checkpoint", bad}); err == nil || !strings.HasPrefix(err.Error(), "--checkpoint:") {
+		t.Errorf("a file that is no checkpoint: %v", err)
+	}
+}
