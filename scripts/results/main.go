@@ -175,7 +175,7 @@ func markdown(entries []Entry, n int) string {
 		fmt.Fprintf(&b, "| %s | %.3g | %.3g | %s | %.3f | %.3f | %.3f | %d/10 | %d | %.0f s |\n",
 			e.Name, r.E2, r.Es, er, r.EAAI, r.AATruth, r.AASyn, r.Coverage, e.Steps, e.Seconds)
 	}
-	b.WriteString("\n## Commands\n\nEach model was trained by the command below (recorded in its config.json) with `OPENBLAS_CORETYPE=SkylakeX` set.\nThe same kernel family gives the same parameters. Another one rounds GEMMs differently, and the chaotic runs\nthen end with statistically similar but different parameters. The chaotic models' final checkpoints were then\ncompacted with `chaosgen pack` into `pretrained/<case>/checkpoints/`.\n\n")
+	b.WriteString("\n## Commands\n\nEach model was trained by the command below (recorded in its config.json), in a run folder named after the case,\nwith OpenBLAS's own kernel choice on this machine (Cooperlake, i.e. the SkylakeX SGEMM kernels) and\n`OPENBLAS_NUM_THREADS=1`, four runs side by side on the 2 cores: the training times are those of a shared machine.\nThe same kernel family gives the same parameters. Another one rounds GEMMs differently, and the chaotic runs\nthen end with statistically similar but different parameters. `scripts/pretrained.sh RUNS` then packed the\nchaotic models' final checkpoints for sampling (`chaosgen pack --sampling`: the averaged parameters) into\n`pretrained/<case>/checkpoints/`, copied the RBMs' final checkpoints, and ran this program.\n\n")
 	for _, e := range entries {
 		fmt.Fprintf(&b, "- **%s**: `%s`\n", e.Name, e.Command)
 	}
