@@ -18,5 +18,5 @@ var ConfigFields = []chaoslib.Field[Config]{
 	{Name: "Seed", Flag: "seed", Help: "random seed (initial W, minibatches, chains)", Ptr: func(c *Config) any { return &c.Seed }},
 	{Name: "InitStd", Flag: "init-std", Help: "std of the N(0, std²) initial couplings W (assumed)", Ptr: func(c *Config) any { return &c.InitStd }},
 	{Name: "Units", Flag: "units", Help: "unit values: spin (±1) or binary ({0,1})", Ptr: func(c *Config) any { return &c.Units }},
-	{Name: "InitBias", Flag: "init-bias", Help: "initial visible biases: zero (as the chaotic models), or data (atanh of the training mean)", Ptr: func(c *Config) any { return &c.InitBias }},
+	{Name: "InitBias", Flag: "init-bias", Help: "initial visible biases: zero (as the chaotic models), or data (the units start at the training mean)", Ptr: func(c *Config) any { return &c.InitBias }},
 }

@@ -115,6 +115,17 @@ func FromChaos(c chaoslib.Config) Config {
 	return r
 }
 
+// Tuned returns the baseline that the search of docs/TUNING.md (round 7)
+// chose for dataset, the default of `chaosgen rbm`: FromChaos of the tuned
+// 2-layer chaotic model (its M, B = P, 10⁴ updates, k = T/dt = 20 Gibbs
+// steps) with {0,1} units, visible biases started at the data's mean
+// (InitBias "data") and η = 0.01.
+func Tuned(dataset string) Config {
+	c := FromChaos(chaoslib.Tuned(chaoslib.Restricted, dataset))
+	c.Units, c.InitBias, c.LR = "binary", "data", 0.01
+	return c
+}
+
 // Validate checks every field and returns a *chaoslib.FieldError naming the
 // first bad one.
 func (c Config) Validate() error {

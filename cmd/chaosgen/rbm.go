@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register("rbm", "train the RBM baseline (±1 or {0,1} units, non-persistent k-step Gibbs) and score it", runRBM)
+	register("rbm", "train the RBM baseline ({0,1} or ±1 units, non-persistent k-step Gibbs) and score it", runRBM)
 }
 
 // rbmJob is a parsed `chaosgen rbm` command line.
@@ -22,10 +22,9 @@ type rbmJob struct {
 // parseRBM parses the rbm flags; with --resume it reads the run's
 // config.json and checks the flags against it, as train does.
 func parseRBM(args []string) (rbmJob, error) {
-	def := rbm.FromChaos(chaoslib.PaperMNIST(chaoslib.Restricted))
-	j := rbmJob{cfg: def}
+	j := rbmJob{cfg: rbm.Tuned("")}
 	c := &j.cfg
-	c.N, c.InitBias, c.Units = data.Pixels, "zero", "spin"
+	c.N = data.Pixels
 	fs := newFlags("rbm", "--dataset mnist|fashion-mnist --out DIR [--hidden 500] [--k 20] [--lr] [--batch] [--chains] [--steps] [--seed] [--eval-n 1000]")
 	addFieldFlags(fs, rbm.ConfigFields, c, func(f chaoslib.Field[rbm.Config]) string { return f.Help })
 	j.runFlags = addRunFlags(fs)
