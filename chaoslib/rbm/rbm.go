@@ -119,10 +119,10 @@ func FromChaos(c chaoslib.Config) Config {
 // chose for dataset, the default of `chaosgen rbm`: FromChaos of the tuned
 // 2-layer chaotic model (its M, B = P, 10⁴ updates, k = T/dt = 20 Gibbs
 // steps) with {0,1} units, visible biases started at the data's mean
-// (InitBias "data") and η = 0.01.
+// (InitBias "data") and η = 0.03.
 func Tuned(dataset string) Config {
 	c := FromChaos(chaoslib.Tuned(chaoslib.Restricted, dataset))
-	c.Units, c.InitBias, c.LR = "binary", "data", 0.01
+	c.Units, c.InitBias, c.LR = "binary", "data", 0.03
 	return c
 }
 
