@@ -73,7 +73,7 @@ func Tuned(arch Arch, dataset string) Config {
 	c.DataClip, c.LRSchedule, c.EMA = 0.05, "cosine", 0.999
 	switch arch {
 	case Deep:
-		c.LR = 0.002
+		c.LR, c.Optimizer = 0.002, "sgd"
 	default:
 		c.LR, c.Optimizer = 3e-4, "adam"
 	}
