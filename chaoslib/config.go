@@ -60,6 +60,14 @@ type Config struct {
 
 	G     float64 `json:"g"`     // gain of the fixed random couplings J ~ N(0, g²/fan-in) (assumed 1.5; chaos needs g > 1)
 	Tau   float64 `json:"tau"`   // time constant τ (assumed 1)
+
+	// GVisible, when > 0, replaces g for the fixed couplings into the
+	// visible layer from the first hidden layer (Jvh ~ N(0, g_v²/M)), so
+	// that the random drive on the pixels, of std ≈ g_v·rms φ(h), can be
+	// set apart from the chaos of the loop v → h → v, whose gain is about
+	// √(g_v·g). Restricted and deep models only. Default 0: g_v = g (the
+	// paper's single gain).
+	GVisible float64 `json:"g_visible,omitempty"`
 	Dt    float64 `json:"dt"`    // Euler step, 0 < dt ≤ τ (assumed 0.2)
 	T     float64 `json:"T"`     // target time; runs take T/dt Euler steps (assumed 4)
 	Sigma float64 `json:"sigma"` // std of the N(0, σ²) initial conditions (assumed 1)
@@ -135,6 +143,10 @@ func (c Config) Validate() error {
 	switch {
 	case !finite(c.G) || c.G < 0:
 		return bad("G", c.G, "must be finite and ≥ 0")
+	case !finite(c.GVisible) || c.GVisible < 0:
+		return bad("GVisible", c.GVisible, "must be finite and ≥ 0")
+	case c.GVisible != 0 && c.Arch == Unrestricted:
+		return bad("GVisible", c.GVisible, "applies to restricted and deep models only (the unrestricted model has no hidden layer)")
 	case !finite(c.Tau) || c.Tau <= 0:
 		return bad("Tau", c.Tau, "must be > 0")
 	case !finite(c.Dt) || c.Dt <= 0 || c.Dt > c.Tau:

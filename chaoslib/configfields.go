@@ -48,6 +48,7 @@ var ConfigFields = []ConfigField{
 	{"Arch", "model", "the `architecture`: unrestricted, restricted or deep", false, func(c *Config) any { return &c.Arch }},
 	{"Dataset", "dataset", "data set: mnist or fashion-mnist", false, func(c *Config) any { return &c.Dataset }},
 	{"G", "g", "gain g of the fixed random couplings (assumed)", false, func(c *Config) any { return &c.G }},
+	{"GVisible", "g-visible", "gain g_v of the fixed couplings into the visible layer (0: g)", false, func(c *Config) any { return &c.GVisible }},
 	{"Tau", "tau", "time constant τ (assumed)", false, func(c *Config) any { return &c.Tau }},
 	{"Dt", "dt", "Euler step (assumed)", false, func(c *Config) any { return &c.Dt }},
 	{"T", "T", "target time T, a whole number of Euler steps (assumed)", false, func(c *Config) any { return &c.T }},

@@ -192,28 +192,48 @@ func dist(x []float32, N int) float64 {
 	return math.Sqrt(s)
 }
 
-// TestCouplingStatistics: each J has mean ≈ 0 and variance ≈ g²/fan-in.
+// TestCouplingStatistics: each J has mean ≈ 0 and variance ≈ gain²/fan-in,
+// where the gain is g except into the visible layer when GVisible is set;
+// and GVisible only rescales Jvh, the draws staying the same (Jvh at g_v =
+// g_v/g · Jvh at g, every other J identical).
 func TestCouplingStatistics(t *testing.T) {
 	cfg := PaperMNIST(Deep)
 	cfg.Hidden = []int{500, 300}
-	m := mustNew(t, cfg)
 	fanIn := map[string]float64{"Jup_v-h": 784, "Jdown_v-h": 500, "Jup_h-z": 500, "Jdown_h-z": 300}
-	for name, fi := range fanIn {
-		p, err := m.Param(name)
-		if err != nil {
-			t.Fatal(err)
+	var plain *Model
+	for _, gv := range []float64{0, 0.5} {
+		cfg.GVisible = gv
+		m := mustNew(t, cfg)
+		if gv == 0 {
+			plain = m
 		}
-		var s, s2 float64
-		for _, v := range p.Data {
-			s += float64(v)
-			s2 += float64(v) * float64(v)
-		}
-		n := float64(len(p.Data))
-		mean, vr := s/n, s2/n-(s/n)*(s/n)
-		want := cfg.G * cfg.G / fi
-		// sd of the sample mean is sqrt(want/n); of the variance, want·sqrt(2/n)
-		if math.Abs(mean) > 5*math.Sqrt(want/n) || math.Abs(vr-want) > 5*want*math.Sqrt(2/n) {
-			t.Errorf("%s: mean %.3g, variance %.4g, want 0 and %.4g", name, mean, vr, want)
+		for name, fi := range fanIn {
+			p, err := m.Param(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s, s2 float64
+			for _, v := range p.Data {
+				s += float64(v)
+				s2 += float64(v) * float64(v)
+			}
+			n := float64(len(p.Data))
+			mean, vr := s/n, s2/n-(s/n)*(s/n)
+			gain, scale := cfg.G, 1.0
+			if name == "Jdown_v-h" && gv > 0 {
+				gain, scale = gv, gv/cfg.G
+			}
+			want := gain * gain / fi
+			// sd of the sample mean is sqrt(want/n); of the variance, want·sqrt(2/n)
+			if math.Abs(mean) > 5*math.Sqrt(want/n) || math.Abs(vr-want) > 5*want*math.Sqrt(2/n) {
+				t.Errorf("g_v %g, %s: mean %.3g, variance %.4g, want 0 and %.4g", gv, name, mean, vr, want)
+			}
+			q, _ := plain.Param(name)
+			for i := range p.Data {
+				if d := math.Abs(float64(p.Data[i]) - scale*float64(q.Data[i])); d > 1e-6*math.Abs(float64(q.Data[i])) {
+					t.Fatalf("g_v %g, %s[%d] = %g, want %g × %g", gv, name, i, p.Data[i], scale, q.Data[i])
+				}
+			}
 		}
 	}
 }

@@ -44,7 +44,8 @@ func TestStepsAt(t *testing.T) {
 	}
 }
 
-// TestValidateLimits: every size, count and time limit is a *FieldError
+// TestValidateLimits: every size, count and time limit, and a bad or
+// misplaced GVisible, is a *FieldError
 // naming its field, found without allocating.
 func TestValidateLimits(t *testing.T) {
 	for _, tc := range []struct {
@@ -63,6 +64,9 @@ func TestValidateLimits(t *testing.T) {
 		{"T", func(c *Config) { c.T = 0.3 }},
 		{"T", func(c *Config) { c.T = 0.01 }}, // 0.05 steps: not whole
 		{"T", func(c *Config) { c.T = (MaxTrainEulerSteps + 1) * 0.2 }},
+		{"GVisible", func(c *Config) { c.GVisible = -1 }},
+		{"GVisible", func(c *Config) { c.GVisible = math.Inf(1) }},
+		{"GVisible", func(c *Config) { c.Arch, c.Hidden, c.GVisible = Unrestricted, nil, 0.5 }},
 	} {
 		c := Tiny(Restricted)
 		tc.edit(&c)

@@ -69,10 +69,19 @@ func New(cfg Config, be backend.Backend) (*Model, error) {
 		if !c.selfConnect {
 			be.Upload(c.JUp, gaussian(rng, na*nb, cfg.G/math.Sqrt(float64(na))))
 		}
-		be.Upload(c.JDown, gaussian(rng, na*nb, cfg.G/math.Sqrt(float64(nb))))
+		be.Upload(c.JDown, gaussian(rng, na*nb, cfg.gainInto(c.A, c.B)/math.Sqrt(float64(nb))))
 	}
 	m.refresh()
 	return m, nil
+}
+
+// gainInto is the gain of the fixed couplings into layer a from layer b:
+// GVisible into the visible layer from the first hidden one when set, else G.
+func (c Config) gainInto(a, b int) float64 {
+	if a == 0 && b == 1 && c.GVisible > 0 {
+		return c.GVisible
+	}
+	return c.G
 }
 
 // layerNames names the layers: visible, then hidden.

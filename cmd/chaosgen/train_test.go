@@ -39,6 +39,8 @@ func randomConfig(rng *rand.Rand) chaoslib.Config {
 	c.ClampRelax, c.Minibatch = pick("exact", "euler"), pick("replace", "epoch")
 	if arch == chaoslib.Unrestricted {
 		c.DiagA = pick("trained", "zero")
+	} else {
+		c.GVisible = pos()
 	}
 	return c
 }
