@@ -58,8 +58,7 @@ type Config struct {
 	N      int   `json:"N"`      // visible units (paper: 784)
 	Hidden []int `json:"hidden"` // hidden layer sizes: none, [M] or [M1, M2] (assumed 500)
 
-	G   float64 `json:"g"`   // gain of the fixed random couplings J ~ N(0, g²/fan-in) (assumed 1.5; chaos needs g > 1)
-	Tau float64 `json:"tau"` // time constant τ (assumed 1)
+	G float64 `json:"g"` // gain of the fixed random couplings J ~ N(0, g²/fan-in) (assumed 1.5; chaos needs g > 1)
 
 	// GVisible, when > 0, replaces g for the fixed couplings into the
 	// visible layer from the first hidden layer (Jvh ~ N(0, g_v²/M)), so
@@ -68,9 +67,11 @@ type Config struct {
 	// √(g_v·g). Restricted and deep models only. Default 0: g_v = g (the
 	// paper's single gain).
 	GVisible float64 `json:"g_visible,omitempty"`
-	Dt       float64 `json:"dt"`    // Euler step, 0 < dt ≤ τ (assumed 0.2)
-	T        float64 `json:"T"`     // target time; runs take T/dt Euler steps (assumed 4)
-	Sigma    float64 `json:"sigma"` // std of the N(0, σ²) initial conditions (assumed 1)
+
+	Tau   float64 `json:"tau"`   // time constant τ (assumed 1)
+	Dt    float64 `json:"dt"`    // Euler step, 0 < dt ≤ τ (assumed 0.2)
+	T     float64 `json:"T"`     // target time; runs take T/dt Euler steps (assumed 4)
+	Sigma float64 `json:"sigma"` // std of the N(0, σ²) initial conditions (assumed 1)
 
 	LR     float64 `json:"lr"`     // learning rate η (assumed 0.05)
 	Batch  int     `json:"batch"`  // B, data points per update (assumed 200)
