@@ -82,6 +82,10 @@ func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, 
 		steps = max(3, int(benchSeconds/time.Since(warm).Seconds()))
 	}
 	flops := counter.FLOPs()
+	// The timed GEMMs get operands of their own, beside the model and batches.
+	if err := cfg.checkRowsMemory(cfg.TrainBytes() + gemmSetBytes(counter.Gemms)); err != nil {
+		return BenchResult{}, err
+	}
 	gemms := newGemmSet(be, counter.Gemms)
 	defer gemms.free()
 	gemms.run() // warm-up
@@ -116,18 +120,36 @@ type gemmSet struct {
 	host    []float32 // the last output, downloaded to wait for the GEMMs
 }
 
+// operandShapes returns the row and column counts of a GEMM's operands a
+// and b as stored (before the transposes).
+func operandShapes(s backend.GemmShape) (ar, ac, br, bc int) {
+	ar, ac, br, bc = s.M, s.K, s.K, s.N
+	if s.TransA {
+		ar, ac = ac, ar
+	}
+	if s.TransB {
+		br, bc = bc, br
+	}
+	return ar, ac, br, bc
+}
+
+// gemmSetBytes is the memory of newGemmSet for these shapes: per shape the
+// float32 operands a (M×K), b (K×N) and output c (M×N), plus the host copy
+// of the last output, 4·(Σ (MK + KN + MN) + M_last·N_last) bytes.
+func gemmSetBytes(counts map[backend.GemmShape]int) int64 {
+	var n, last int64
+	for _, s := range slices.SortedFunc(maps.Keys(counts), compareShapes) {
+		n += int64(s.M)*int64(s.K) + int64(s.K)*int64(s.N) + int64(s.M)*int64(s.N)
+		last = int64(s.M) * int64(s.N)
+	}
+	return 4 * (n + last)
+}
+
 func newGemmSet(be backend.Backend, counts map[backend.GemmShape]int) *gemmSet {
 	g := &gemmSet{be: be}
 	rng := rand.New(rand.NewPCG(1, streamBenchGemm))
 	for _, s := range slices.SortedFunc(maps.Keys(counts), compareShapes) {
-		ar, ac := s.M, s.K
-		if s.TransA {
-			ar, ac = ac, ar
-		}
-		br, bc := s.K, s.N
-		if s.TransB {
-			br, bc = bc, br
-		}
+		ar, ac, br, bc := operandShapes(s)
 		a, b := be.NewMat(ar, ac), be.NewMat(br, bc)
 		be.Upload(a, gaussian(rng, ar*ac, 1))
 		be.Upload(b, gaussian(rng, br*bc, 1))

@@ -3,6 +3,8 @@ package chaoslib
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/chaosgen/chaosgen/chaoslib/backend"
 )
 
 // BenchmarkTrainingStep times one CHL step of the 2-layer model at the
@@ -46,5 +48,29 @@ func TestFreeRunStepAllocatesNothing(t *testing.T) {
 	m.randomStart(bt, 0, rand.New(rand.NewPCG(1, 1)))
 	if a := testing.AllocsPerRun(50, func() { m.eulerStep(bt, 0) }); a != 0 {
 		t.Fatalf("%.1f allocations per Euler step, want 0", a)
+	}
+}
+
+// TestGemmSetBytes: bench's memory estimate of its GEMM operands, by hand
+// for two shapes, and equal to what newGemmSet allocates.
+func TestGemmSetBytes(t *testing.T) {
+	counts := map[backend.GemmShape]int{
+		{M: 2, N: 3, K: 4}:               5, // a 2×4, b 4×3, c 2×3: 26 values
+		{M: 1, N: 1, K: 5, TransB: true}: 1, // a 1×5, b 1×5, c 1×1: 11; the last, copied to the host: 1
+	}
+	if got, want := gemmSetBytes(counts), int64(4*(26+11+1)); got != want {
+		t.Errorf("gemmSetBytes = %d, want %d", got, want)
+	}
+	be := newCPU(t)
+	g := newGemmSet(be, counts)
+	defer g.free()
+	n := len(g.host)
+	for i := range g.shapes {
+		for _, m := range []backend.Mat{g.a[i], g.b[i], g.c[i]} {
+			n += m.Rows() * m.Cols()
+		}
+	}
+	if got := gemmSetBytes(counts); got != int64(4*n) {
+		t.Errorf("gemmSetBytes = %d, newGemmSet allocates %d", got, 4*n)
 	}
 }
