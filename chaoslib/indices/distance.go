@@ -64,7 +64,7 @@ type nnSearch[T float] struct {
 	minD [2][]float64 // per category, per query row: smallest d², +Inf if none
 	arg  [2][]int     // its index in r, −1 if none
 
-	g              []T     // block buffer
+	g              []T     // block buffer, allocated by the first block
 	rowCat, colCat []uint8 // categories of the rows of a block pair
 	colMin         [2][]float64
 	colArg         [2][]int
@@ -122,7 +122,6 @@ func newSearch[T float](q, r dense[T], self bool, cat func(j int) int) *nnSearch
 	s := &nnSearch[T]{
 		q: q, r: r, self: self, cat: cat,
 		qsq:    sqNorms(q),
-		g:      make([]T, min(nnBlock, q.Rows)*min(nnBlock, r.Rows)),
 		rowCat: make([]uint8, nnBlock),
 		colCat: make([]uint8, nnBlock),
 	}
@@ -185,6 +184,9 @@ func (s *nnSearch[T]) block(i0, i1, j0, j1 int) {
 	bi, bj, N := i1-i0, j1-j0, s.q.Cols
 	both := s.self && j0 != i0 // columns are queries too
 	diag := s.self && j0 == i0 // skip the diagonal entries
+	if s.g == nil {
+		s.g = make([]T, min(nnBlock, s.q.Rows)*min(nnBlock, s.r.Rows))
+	}
 	g := s.g[:bi*bj]
 	if N > 0 {
 		gemmNT(bi, bj, N, -2, s.q.Data[i0*s.q.Stride:], s.q.Stride, s.r.Data[j0*s.r.Stride:], s.r.Stride, g)

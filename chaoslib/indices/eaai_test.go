@@ -225,11 +225,11 @@ func TestEAAIEqualsFloat64(t *testing.T) {
 			{"gaussian clouds", gauss(400, 0.5), gauss(400, 0.5)},
 			{"uniform", uniform(rng, 250, N, -1, 1), uniform(rng, 250, N, -1, 1)},
 		} {
-			aa, near, err := eaai(c.data, c.gen)
+			aa, cost, err := eaai(c.data, c.gen)
 			if err != nil {
 				t.Fatal(err)
 			}
-			rechecked += near
+			rechecked += cost.Rechecked
 			truth, syn := eaai64(c.data, c.gen)
 			n := float64(c.data.Rows)
 			if aa.Truth != float64(truth)/n || aa.Syn != float64(syn)/n {
