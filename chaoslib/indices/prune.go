@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sort"
 	"sync"
 
 	"gonum.org/v1/gonum/blas"
@@ -11,6 +12,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/chaosgen/chaosgen/internal/openblas"
 )
 
 // The pruned nearest-neighbour search of EAAI. A projection of every point
@@ -26,47 +29,64 @@ var pruneK = 64
 // pruning; smaller ones take the full search. Tests lower it.
 var pruneMinRows = 4096
 
+// pruneMaxFrac is the largest fraction of a pilot's pairs whose distance
+// may be computed for the pruned search to go on (tests raise it).
+var pruneMaxFrac = 0.02
+
 const (
 	pruneBlock   = 256  // query rows per bound product: a pruneBlock × 2n float32 buffer
 	prunePilot   = 128  // rows of the pilot that decides whether pruning pays
-	pruneMaxFrac = 0.02 // largest fraction of surviving pilot pairs for which it does
 	subspaceRows = 2048 // rows of the subsample behind the principal directions
 	subspaceIter = 4    // its subspace iterations
 )
 
 // projection holds, for every row x_i of a set and a matrix U (N×k,
-// orthonormal columns), the k+1 float32 values
+// orthonormal columns), the k+1 values
 //
 //	z_i = (ŷ_i, ρ̂_i),  ŷ_i = Uᵀx_i,  ρ̂_i = ‖x_i − Uŷ_i‖,
 //
-// computed in float64 and rounded. In exact arithmetic
+// computed in float64 and rounded to float32 (z̃_i). In exact arithmetic
 //
 //	d²_ij = ‖y_i − y_j‖² + ‖r_i − r_j‖² ≥ ‖y_i − y_j‖² + (ρ_i − ρ_j)² = ‖z_i − z_j‖²,
 //
 // as the residuals r_i = x_i − Uy_i are orthogonal to U's columns and
-// ‖r_i − r_j‖ ≥ |‖r_i‖ − ‖r_j‖|. The bound is computed as
-// b_ij = ‖z_i‖² + ‖z_j‖² − 2 fl32(z_i·z_j) (SGEMM, sums in float64), and
+// ‖r_i − r_j‖ ≥ |‖r_i‖ − ‖r_j‖|. The bound is one float32 product per pair,
 //
-//	d²_ij ≥ b_ij − τ_i − τ_j,  τ_i = (2γ_{k+3}(2⁻²⁴) + 2⁻²¹ + 2⁻³⁰)·max(‖z_i‖², ‖x_i‖²),
+//	b_ij = fl32(q_i·p_j),  q_i = (z̃_i, w̃_i, 1),  p_j = (−2z̃_j, 1, w̃_j),
+//	w_i  = ‖z̃_i‖² − σ_i,   σ_i = (4γ_{k+3}(2⁻²⁴) + 2⁻¹⁹ + 2⁻²⁹)·s_i,
+//	s_i  = max(‖z̃_i‖², ‖x_i‖²),
 //
-// where the first term doubles gemmTol32's bound for k+1 columns, the second
-// bounds the rounding of z to float32 (‖z̃ − ẑ‖ ≤ 2⁻²⁴‖ẑ‖ moves the squared
-// distance by at most 2·2⁻²⁴(‖z_i‖ + ‖z_j‖)² + O(2⁻⁴⁸)), and the third
-// covers the float64 work: ŷ, the residual and its norm are each within
-// about (N + k)·√k·2⁻⁵³·‖x‖ of their exact values for the computed U, and
-// U's departure from orthonormality ε = ‖UᵀU − I‖_F adds 3ε‖Δŷ‖²; the
-// projection is used only when 16(N + k + 1)(√k + 1)·2⁻⁵³ ≤ 2⁻³² and
-// ε ≤ 2⁻³⁶, so that these stay below a quarter of 2⁻³⁰ (summed over both
-// points). For N = 784, k = 64 and s-space rows, τ_i ≤ 0.007.
+// so that b_ij ≈ ‖z̃_i − z̃_j‖² − σ_i − σ_j, and
+//
+//	d²_ij ≥ b_ij.
+//
+// σ_i + σ_j is twice the sum of: the float32 product's error,
+// γ_{k+3}(‖z̃_i‖² + ‖z̃_j‖² + |w_i| + |w_j|) ≤ 2.001γ_{k+3}(s_i + s_j)
+// (as |w| ≤ 1.001 s); the rounding of w to float32, 2⁻²⁴(|w_i| + |w_j|);
+// the rounding of z to float32, which moves ‖z_i − z_j‖² by at most
+// 2·2⁻²⁴(‖z_i‖ + ‖z_j‖)² + O(2⁻⁴⁸) ≤ 2⁻²¹(s_i + s_j); and the float64 work:
+// ŷ, the residual and its norm lie within about (N + k)·√k·2⁻⁵³·‖x‖ of
+// their exact values for the computed U, and U's departure from
+// orthonormality ε = ‖UᵀU − I‖_F adds 3ε‖Δŷ‖². The projection is used only
+// when 16(N + k + 1)(√k + 1)·2⁻⁵³ ≤ 2⁻³² and ε ≤ 2⁻³⁶, so that these stay
+// below 2⁻³¹(s_i + s_j). For N = 784, k = 64 and s-space rows, σ_i ≤ 0.015.
 type projection struct {
-	z   dense[float32] // rows z_i
-	w   []float64      // ‖z_i‖² − τ_i: b_ij − τ_i − τ_j = w_i + w_j − 2 fl32(z_i·z_j)
-	fl  int            // multiply-adds spent on U and the z_i
-	dim int            // k
+	q, p dense[float32] // rows q_i and p_j (k+3 columns)
+	fl   int            // multiply-adds spent on U and the z_i
 }
 
-// pruneTau is the factor of max(‖z_i‖², ‖x_i‖²) in τ_i for k directions.
-func pruneTau(k int) float64 { return 2*gamma(k+3, 0x1p-24) + 0x1p-21 + 0x1p-30 }
+// bounds sets g (len(idx) rows of R) to the bounds b_ij of the rows idx
+// against all rows, through qb (len(idx)·(k+3)).
+func (pr projection) bounds(idx []int, qb, g []float32) {
+	q, p := pr.q, pr.p
+	for a, i := range idx {
+		copy(qb[a*q.Cols:(a+1)*q.Cols], q.Data[i*q.Stride:i*q.Stride+q.Cols])
+	}
+	gemmNT(len(idx), p.Rows, q.Cols, 1, qb, q.Cols, p.Data, p.Stride, g)
+}
+
+// pruneSigma is the factor of s_i in σ_i for k directions.
+func pruneSigma(k int) float64 { return 4*gamma(k+3, 0x1p-24) + 0x1p-19 + 0x1p-29 }
 
 // principalDirections returns U (N×k, orthonormal columns): the leading
 // eigenvectors of XₛᵀXₛ, approximated by subspaceIter subspace iterations
@@ -112,16 +132,8 @@ func principalDirections(x blas32.General, k int) (u *mat.Dense, flops int, ok b
 // row blocks of nnBlock (float64 buffers of nnBlock×(N+k)); xsq holds ‖x_i‖².
 func project(x blas32.General, u *mat.Dense, xsq []float64) projection {
 	N, k := u.Dims()
-	p := projection{
-		z:   dense[float32]{Rows: x.Rows, Cols: k + 1, Stride: k + 1, Data: make([]float32, x.Rows*(k+1))},
-		w:   make([]float64, x.Rows),
-		fl:  2 * x.Rows * N * k,
-		dim: k,
-	}
-	ub := blas64.General{Rows: N, Cols: k, Stride: k, Data: u.RawMatrix().Data}
-	if u.RawMatrix().Stride != k {
-		ub.Data = mat.DenseCopyOf(u).RawMatrix().Data
-	}
+	z := dense[float32]{Rows: x.Rows, Cols: k + 1, Stride: k + 1, Data: make([]float32, x.Rows*(k+1))}
+	ub := blas64.General{Rows: N, Cols: k, Stride: k, Data: mat.DenseCopyOf(u).RawMatrix().Data}
 	for i0 := 0; i0 < x.Rows; i0 += nnBlock {
 		i1 := min(i0+nnBlock, x.Rows)
 		xb := to64(blas32.General{Rows: i1 - i0, Cols: N, Stride: x.Stride, Data: x.Data[i0*x.Stride:]})
@@ -133,38 +145,60 @@ func project(x blas32.General, u *mat.Dense, xsq []float64) projection {
 			for _, v := range xb.Data[a*N : (a+1)*N] {
 				rho += v * v
 			}
-			zi := p.z.Data[(i0+a)*(k+1) : (i0+a+1)*(k+1)]
+			zi := z.Data[(i0+a)*(k+1) : (i0+a+1)*(k+1)]
 			for l, v := range y.Data[a*k : (a+1)*k] {
 				zi[l] = float32(v)
 			}
 			zi[k] = float32(math.Sqrt(rho))
 		}
 	}
-	tau := pruneTau(k)
-	for i, zz := range sqNorms(p.z) {
-		p.w[i] = zz - tau*max(zz, xsq[i])
+	c := k + 3
+	pr := projection{
+		q:  dense[float32]{Rows: x.Rows, Cols: c, Stride: c, Data: make([]float32, x.Rows*c)},
+		p:  dense[float32]{Rows: x.Rows, Cols: c, Stride: c, Data: make([]float32, x.Rows*c)},
+		fl: 2 * x.Rows * N * k,
 	}
-	return p
+	sigma := pruneSigma(k)
+	for i, zz := range sqNorms(z) {
+		w := float32(zz - sigma*max(zz, xsq[i]))
+		qi, pi := pr.q.Data[i*c:(i+1)*c], pr.p.Data[i*c:(i+1)*c]
+		for l, v := range z.Data[i*(k+1) : (i+1)*(k+1)] {
+			qi[l], pi[l] = v, -2*v
+		}
+		qi[k+1], qi[k+2] = w, 1
+		pi[k+1], pi[k+2] = 1, w
+	}
+	return pr
 }
 
 // pruned is the nearest-neighbour search of nearestSelf over the stacked EAAI
 // set (rows [0, n) data, [n, 2n) generated), with pairs skipped by the
-// projection bound. For each query row i and category c it
+// projection bound b_ij. Distances are computed as
+// d̂_ij = ‖x_i‖² + ‖x_j‖² − 2 fl32(x_i·x_j) (a float32 dot, sums in float64:
+// within e_ij = gemmTol32(N, ‖x_i‖², ‖x_j‖²)/2 of the exact value, as in
+// SGEMM), so each computed d̂_ij gives the upper bound d̂_ij + 2e_ij on i's
+// nearest distance in j's category. For each query row i and category c:
 //
-//  1. finds the row j₁ of c with the smallest bound (j₁ ≠ i) and computes
-//     its distance d̂_ij₁ = ‖x_i‖² + ‖x_j₁‖² − 2 fl32(x_i·x_j₁) (a float32
-//     dot, sums in float64: within gemmTol32/2 of the exact value, as in
-//     SGEMM), so that the nearest distance is at most t = d̂_ij₁ + gemmTol32;
-//  2. computes d̂_ij for every other j of c whose bound b_ij − τ_i − τ_j ≤ t.
+//  1. guesses: d̂_ij for the rows j of c that the previous query of the same
+//     goroutine found nearest (and that query itself): t₀ = min(d̂_ij + 2e_ij),
+//     +∞ if there is none;
+//  2. one pass over the bounds keeps the rows j of c with b_ij ≤ t₀;
+//  3. of those, the one with the smallest bound, j₁, gets its d̂_ij₁:
+//     t = min(t₀, d̂_ij₁ + 2e_ij₁);
+//  4. d̂_ij for every kept j with b_ij ≤ t (t rounded up to float32).
 //
-// A skipped j has d²_ij > t: it is no nearest neighbour of i, so the minima
-// (and the lowest-index rule among exact ties) are those of the search over
-// all rows, up to the rounding of d̂.
+// A skipped j has d²_ij ≥ b_ij > t ≥ i's nearest distance in c: it is no
+// nearest neighbour of i, so the minima (and the lowest-index rule among
+// exact ties) are those of the search over all rows, up to the rounding of
+// d̂. Queries run in k-d tree order (order), so that the guesses are good.
 type pruned struct {
-	s     *nnSearch[float32]
-	p     projection
-	n     int
-	g, qz []float32 // bound block, query rows of z
+	s       *nnSearch[float32]
+	p       projection
+	n       int
+	g, qb   []float32 // bound block, its query rows q_i
+	workers int       // goroutines for the rows of a block
+	prev    []int     // per goroutine: its previous query, −1 if none
+	kept    [][]int   // per goroutine: the rows kept by step 2
 }
 
 // newPruned prepares the pruned search of x with k directions; ok is false
@@ -188,19 +222,25 @@ func newPruned(x blas32.General, n, k int) (ps *pruned, ok bool) {
 	}
 	p := project(x, u, s.qsq)
 	p.fl += fl
-	return &pruned{s: s, p: p, n: n, g: make([]float32, pruneBlock*x.Rows), qz: make([]float32, pruneBlock*(k+1))}, true
+	// As many goroutines as leave one core to each OpenBLAS thread but the
+	// caller's (the rule of the CPU backend).
+	workers := max(1, runtime.GOMAXPROCS(0)-openblas.Threads()+1)
+	ps = &pruned{s: s, p: p, n: n, g: make([]float32, pruneBlock*x.Rows),
+		qb: make([]float32, pruneBlock*p.q.Cols), workers: workers,
+		prev: make([]int, workers), kept: make([][]int, workers)}
+	for w := range ps.prev {
+		ps.prev[w] = -1
+	}
+	return ps, true
 }
 
 // rows searches the query rows idx (at most pruneBlock): one SGEMM for their
-// bounds against all rows, then the rows in parallel (GOMAXPROCS goroutines).
-// It returns the number of pairs whose distance was computed.
+// bounds against all rows, then the rows in parallel. It returns the number
+// of distances computed.
 func (ps *pruned) rows(idx []int) int {
-	z, R := ps.p.z, ps.p.z.Rows
-	for a, i := range idx {
-		copy(ps.qz[a*z.Cols:(a+1)*z.Cols], z.Data[i*z.Stride:i*z.Stride+z.Cols])
-	}
-	gemmNT(len(idx), R, z.Cols, -2, ps.qz, z.Cols, z.Data, z.Stride, ps.g)
-	workers := min(runtime.GOMAXPROCS(0), len(idx))
+	R := ps.p.p.Rows
+	ps.p.bounds(idx, ps.qb, ps.g)
+	workers := min(ps.workers, len(idx))
 	counts := make([]int, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -208,7 +248,7 @@ func (ps *pruned) rows(idx []int) int {
 		go func() {
 			defer wg.Done()
 			for a := w; a < len(idx); a += workers {
-				counts[w] += ps.row(idx[a], ps.g[a*R:(a+1)*R])
+				counts[w] += ps.row(w, idx[a], ps.g[a*R:(a+1)*R])
 			}
 		}()
 	}
@@ -220,50 +260,77 @@ func (ps *pruned) rows(idx []int) int {
 	return total
 }
 
-// row searches query row i given g_j = −2 fl32(z_i·z_j) (steps 1 and 2 of
-// pruned) and returns the number of distances it computed.
-func (ps *pruned) row(i int, g []float32) int {
-	s, w, N := ps.s, ps.p.w, ps.s.q.Cols
+// row searches query row i for goroutine w given its bounds g_j = b_ij
+// (steps 1–4 of pruned) and returns the number of distances computed.
+func (ps *pruned) row(w, i int, g []float32) int {
+	s, N := ps.s, ps.s.q.Cols
 	xi := s.q.Data[i*s.q.Stride : i*s.q.Stride+N]
-	dist := func(j int) float64 {
-		xj := s.q.Data[j*s.q.Stride : j*s.q.Stride+N]
-		return float64(-2*gonum.Implementation{}.Sdot(N, xi, 1, xj, 1)) + s.qsq[i] + s.qsq[j]
-	}
 	count := 0
-	for c, lo, hi := 0, 0, ps.n; c < 2; c, lo, hi = c+1, ps.n, s.q.Rows {
-		best, j1 := math.Inf(1), -1
-		for j := lo; j < hi; j++ {
-			if v := float64(g[j]) + w[j]; v < best && j != i {
-				best, j1 = v, j
+	// dist offers row j of category c to i and returns the upper bound
+	// d̂_ij + 2e_ij on i's nearest distance in c.
+	dist := func(c, j int) float64 {
+		xj := s.q.Data[j*s.q.Stride : j*s.q.Stride+N]
+		d := float64(-2*gonum.Implementation{}.Sdot(N, xi, 1, xj, 1)) + s.qsq[i] + s.qsq[j]
+		s.offer(uint8(c), i, j, d)
+		count++
+		return d + gemmTol32(N, s.qsq[i], s.qsq[j])
+	}
+	inf := float32(math.Inf(1))
+	g[i] = inf
+	var t0 [2]float64
+	t0[0], t0[1] = math.Inf(1), math.Inf(1)
+	if prev := ps.prev[w]; prev >= 0 {
+		for _, j := range []int{prev, s.arg[0][prev], s.arg[1][prev]} {
+			if j >= 0 && g[j] != inf {
+				c := s.cat(j)
+				t0[c] = min(t0[c], dist(c, j))
+				g[j] = inf
 			}
 		}
+	}
+	ps.prev[w] = i
+	for c, lo, hi := 0, 0, ps.n; c < 2; c, lo, hi = c+1, ps.n, s.q.Rows {
+		kept := ps.kept[w][:0]
+		t32 := roundUp32(t0[c])
+		j1 := -1
+		for j, v := range g[lo:hi] {
+			if v <= t32 {
+				kept = append(kept, lo+j)
+				if j1 < 0 || v < g[j1] {
+					j1 = lo + j
+				}
+			}
+		}
+		ps.kept[w] = kept
 		if j1 < 0 {
 			continue
 		}
-		d := dist(j1)
-		s.offer(uint8(c), i, j1, d)
-		count++
-		t := d + gemmTol32(N, s.qsq[i], s.qsq[j1]) - w[i]
-		for j := lo; j < hi; j++ {
-			if float64(g[j])+w[j] <= t && j != i && j != j1 {
-				s.offer(uint8(c), i, j, dist(j))
-				count++
+		t32 = roundUp32(min(t0[c], dist(c, j1)))
+		g[j1] = inf
+		for _, j := range kept {
+			if g[j] <= t32 {
+				dist(c, j)
 			}
 		}
 	}
 	return count
 }
 
+// roundUp32 returns the smallest float32 ≥ t.
+func roundUp32(t float64) float32 {
+	t32 := float32(t)
+	if float64(t32) < t {
+		t32 = math.Nextafter32(t32, float32(math.Inf(1)))
+	}
+	return t32
+}
+
 // all searches every row; it returns the number of distances computed.
 func (ps *pruned) all() int {
 	count := 0
-	idx := make([]int, 0, pruneBlock)
-	for i0 := 0; i0 < ps.s.q.Rows; i0 += pruneBlock {
-		idx = idx[:0]
-		for i := i0; i < min(i0+pruneBlock, ps.s.q.Rows); i++ {
-			idx = append(idx, i)
-		}
-		count += ps.rows(idx)
+	order := ps.order()
+	for i0 := 0; i0 < len(order); i0 += pruneBlock {
+		count += ps.rows(order[i0:min(i0+pruneBlock, len(order))])
 	}
 	return count
 }
@@ -293,6 +360,32 @@ func nearestSelfPruned(z blas32.General, n int) (s *nnSearch[float32], exact, fl
 		return nil, 0, 0
 	}
 	exact += ps.all()
-	flops = ps.p.fl + (R+len(pilot))*R*(k+1) + exact*N
+	flops = ps.p.fl + (R+len(pilot))*R*(k+3) + exact*N
 	return ps.s, exact, flops
+}
+
+// order returns the rows in the order of the leaves of a k-d tree over the
+// leading projected coordinates (median splits, one coordinate per level,
+// leaves of at most 32 rows), so that consecutive queries are near each
+// other and share candidates, which then stay in cache.
+func (ps *pruned) order() []int {
+	q := ps.p.q
+	idx := make([]int, q.Rows)
+	for i := range idx {
+		idx[i] = i
+	}
+	depthMax := 12
+	var split func(idx []int, depth int)
+	split = func(idx []int, depth int) {
+		if len(idx) <= 32 || depth >= depthMax {
+			return
+		}
+		c := depth % 8
+		sort.Slice(idx, func(a, b int) bool { return q.Data[idx[a]*q.Stride+c] < q.Data[idx[b]*q.Stride+c] })
+		h := len(idx) / 2
+		split(idx[:h], depth+1)
+		split(idx[h:], depth+1)
+	}
+	split(idx, 0)
+	return idx
 }
