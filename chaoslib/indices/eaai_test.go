@@ -211,9 +211,18 @@ func TestEAAIEqualsFloat64(t *testing.T) {
 		return x
 	}
 	d1 := sat(300, 3)
+	dup := nearCopy(d1, 0) // duplicates inside the data and across the sets
+	for i := 0; i+1 < dup.Rows; i += 7 {
+		copy(row(dup, i+1), row(dup, i))
+	}
 	rechecked := 0
-	for _, block := range []int{1024, 97} {
-		setBlock(t, block)
+	for _, mode := range []struct {
+		block, minRows int
+		maxFrac        float64
+	}{{1024, 1 << 30, 0}, {97, 1 << 30, 0}, {1024, 0, 1}} {
+		setBlock(t, mode.block)
+		setPrune(t, mode.minRows, mode.maxFrac)
+		block, pruning := mode.block, mode.minRows == 0
 		for _, c := range []struct {
 			name      string
 			data, gen blas32.General
@@ -224,10 +233,14 @@ func TestEAAIEqualsFloat64(t *testing.T) {
 			{"near copies 1e-2", d1, nearCopy(d1, 1e-2)},
 			{"gaussian clouds", gauss(400, 0.5), gauss(400, 0.5)},
 			{"uniform", uniform(rng, 250, N, -1, 1), uniform(rng, 250, N, -1, 1)},
+			{"duplicates", dup, nearCopy(dup, 0)},
 		} {
 			aa, cost, err := eaai(c.data, c.gen)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if cost.Pruned != pruning {
+				t.Errorf("block %d, %s: pruned %v, want %v", block, c.name, cost.Pruned, pruning)
 			}
 			rechecked += cost.Rechecked
 			truth, syn := eaai64(c.data, c.gen)
