@@ -12,8 +12,6 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/chaosgen/chaosgen/internal/openblas"
 )
 
 // The pruned nearest-neighbour search of EAAI. A projection of every point
@@ -176,29 +174,23 @@ func project(x blas32.General, u *mat.Dense, xsq []float64) projection {
 // projection bound b_ij. Distances are computed as
 // d̂_ij = ‖x_i‖² + ‖x_j‖² − 2 fl32(x_i·x_j) (a float32 dot, sums in float64:
 // within e_ij = gemmTol32(N, ‖x_i‖², ‖x_j‖²)/2 of the exact value, as in
-// SGEMM), so each computed d̂_ij gives the upper bound d̂_ij + 2e_ij on i's
-// nearest distance in j's category. For each query row i and category c:
+// SGEMM). For each query row i and category c:
 //
-//  1. guesses: d̂_ij for the rows j of c that the previous query of the same
-//     goroutine found nearest (and that query itself): t₀ = min(d̂_ij + 2e_ij),
-//     +∞ if there is none;
-//  2. one pass over the bounds keeps the rows j of c with b_ij ≤ t₀;
-//  3. of those, the one with the smallest bound, j₁, gets its d̂_ij₁:
-//     t = min(t₀, d̂_ij₁ + 2e_ij₁);
-//  4. d̂_ij for every kept j with b_ij ≤ t (t rounded up to float32).
+//  1. the row j₁ ≠ i of c with the smallest bound gets its d̂_ij₁, so that
+//     i's nearest distance in c is at most t = d̂_ij₁ + 2e_ij₁;
+//  2. every other j of c with b_ij ≤ t (t rounded up to float32) gets d̂_ij.
 //
 // A skipped j has d²_ij ≥ b_ij > t ≥ i's nearest distance in c: it is no
 // nearest neighbour of i, so the minima (and the lowest-index rule among
 // exact ties) are those of the search over all rows, up to the rounding of
-// d̂. Queries run in k-d tree order (order), so that the guesses are good.
+// d̂. Queries run in k-d tree order (order), so that consecutive ones share
+// candidates, which then come from cache.
 type pruned struct {
 	s       *nnSearch[float32]
 	p       projection
 	n       int
 	g, qb   []float32 // bound block, its query rows q_i
 	workers int       // goroutines for the rows of a block
-	prev    []int     // per goroutine: its previous query, −1 if none
-	kept    [][]int   // per goroutine: the rows kept by step 2
 }
 
 // newPruned prepares the pruned search of x with k directions; ok is false
@@ -222,15 +214,11 @@ func newPruned(x blas32.General, n, k int) (ps *pruned, ok bool) {
 	}
 	p := project(x, u, s.qsq)
 	p.fl += fl
-	// As many goroutines as leave one core to each OpenBLAS thread but the
-	// caller's (the rule of the CPU backend).
-	workers := max(1, runtime.GOMAXPROCS(0)-openblas.Threads()+1)
+	// The rows of a block run after its SGEMM has returned, never beside a
+	// BLAS call (idle OpenBLAS threads only yield), so they use every core.
+	workers := runtime.GOMAXPROCS(0)
 	ps = &pruned{s: s, p: p, n: n, g: make([]float32, pruneBlock*x.Rows),
-		qb: make([]float32, pruneBlock*p.q.Cols), workers: workers,
-		prev: make([]int, workers), kept: make([][]int, workers)}
-	for w := range ps.prev {
-		ps.prev[w] = -1
-	}
+		qb: make([]float32, pruneBlock*p.q.Cols), workers: workers}
 	return ps, true
 }
 
@@ -248,7 +236,7 @@ func (ps *pruned) rows(idx []int) int {
 		go func() {
 			defer wg.Done()
 			for a := w; a < len(idx); a += workers {
-				counts[w] += ps.row(w, idx[a], ps.g[a*R:(a+1)*R])
+				counts[w] += ps.row(idx[a], ps.g[a*R:(a+1)*R])
 			}
 		}()
 	}
@@ -260,9 +248,9 @@ func (ps *pruned) rows(idx []int) int {
 	return total
 }
 
-// row searches query row i for goroutine w given its bounds g_j = b_ij
-// (steps 1–4 of pruned) and returns the number of distances computed.
-func (ps *pruned) row(w, i int, g []float32) int {
+// row searches query row i given its bounds g_j = b_ij (steps 1 and 2 of
+// pruned; it overwrites g) and returns the number of distances computed.
+func (ps *pruned) row(i int, g []float32) int {
 	s, N := ps.s, ps.s.q.Cols
 	xi := s.q.Data[i*s.q.Stride : i*s.q.Stride+N]
 	count := 0
@@ -277,43 +265,56 @@ func (ps *pruned) row(w, i int, g []float32) int {
 	}
 	inf := float32(math.Inf(1))
 	g[i] = inf
-	var t0 [2]float64
-	t0[0], t0[1] = math.Inf(1), math.Inf(1)
-	if prev := ps.prev[w]; prev >= 0 {
-		for _, j := range []int{prev, s.arg[0][prev], s.arg[1][prev]} {
-			if j >= 0 && g[j] != inf {
-				c := s.cat(j)
-				t0[c] = min(t0[c], dist(c, j))
-				g[j] = inf
-			}
-		}
-	}
-	ps.prev[w] = i
 	for c, lo, hi := 0, 0, ps.n; c < 2; c, lo, hi = c+1, ps.n, s.q.Rows {
-		kept := ps.kept[w][:0]
-		t32 := roundUp32(t0[c])
-		j1 := -1
-		for j, v := range g[lo:hi] {
-			if v <= t32 {
-				kept = append(kept, lo+j)
-				if j1 < 0 || v < g[j1] {
-					j1 = lo + j
-				}
-			}
-		}
-		ps.kept[w] = kept
+		gc := g[lo:hi]
+		j1 := argmin32(gc)
 		if j1 < 0 {
 			continue
 		}
-		t32 = roundUp32(min(t0[c], dist(c, j1)))
-		g[j1] = inf
-		for _, j := range kept {
-			if g[j] <= t32 {
-				dist(c, j)
+		t := roundUp32(dist(c, lo+j1))
+		gc[j1] = inf
+		for j, v := range gc {
+			if v <= t {
+				dist(c, lo+j)
 			}
 		}
 	}
 	return count
+}
+
+// argmin32 returns the index of the first smallest value of g, −1 if all
+// are +∞ (or g is empty). It finds the smallest value with four independent
+// minima first (the comparisons rarely change them, so branches predict
+// well), then its first position.
+func argmin32(g []float32) int {
+	inf := float32(math.Inf(1))
+	m0, m1, m2, m3 := inf, inf, inf, inf
+	j := 0
+	for ; j+4 <= len(g); j += 4 {
+		v := g[j : j+4 : j+4]
+		if v[0] < m0 {
+			m0 = v[0]
+		}
+		if v[1] < m1 {
+			m1 = v[1]
+		}
+		if v[2] < m2 {
+			m2 = v[2]
+		}
+		if v[3] < m3 {
+			m3 = v[3]
+		}
+	}
+	for ; j < len(g); j++ {
+		m0 = min(m0, g[j])
+	}
+	best := min(m0, m1, m2, m3)
+	for j, v := range g {
+		if v == best && v != inf {
+			return j
+		}
+	}
+	return -1
 }
 
 // roundUp32 returns the smallest float32 ≥ t.
@@ -325,43 +326,14 @@ func roundUp32(t float64) float32 {
 	return t32
 }
 
-// all searches every row; it returns the number of distances computed.
-func (ps *pruned) all() int {
+// search searches the query rows idx, pruneBlock at a time; it returns the
+// number of distances computed.
+func (ps *pruned) search(idx []int) int {
 	count := 0
-	order := ps.order()
-	for i0 := 0; i0 < len(order); i0 += pruneBlock {
-		count += ps.rows(order[i0:min(i0+pruneBlock, len(order))])
+	for a := 0; a < len(idx); a += pruneBlock {
+		count += ps.rows(idx[a:min(a+pruneBlock, len(idx))])
 	}
 	return count
-}
-
-// nearestSelfPruned is nearestSelf(dense32(z), cat) for the stacked EAAI set
-// (cat: rows below n are category 0), by the pruned search when it pays: the
-// set has at least pruneMinRows rows and N ≥ 4(k+1) columns, and in a pilot
-// of prunePilot rows at a regular stride at most pruneMaxFrac of the pairs
-// survive the bound. Otherwise it returns nil. exact counts the distances
-// computed (the pilot's included), flops the multiply-adds of the bound
-// products, the projection and the distances.
-func nearestSelfPruned(z blas32.General, n int) (s *nnSearch[float32], exact, flops int) {
-	k, R, N := pruneK, z.Rows, z.Cols
-	if R < max(pruneMinRows, 2) || N < 4*(k+1) {
-		return nil, 0, 0
-	}
-	ps, ok := newPruned(z, n, k)
-	if !ok {
-		return nil, 0, 0
-	}
-	pilot := make([]int, min(prunePilot, R))
-	for a := range pilot {
-		pilot[a] = a * R / len(pilot)
-	}
-	exact = ps.rows(pilot)
-	if float64(exact) > pruneMaxFrac*float64(len(pilot))*float64(R-1) {
-		return nil, 0, 0
-	}
-	exact += ps.all()
-	flops = ps.p.fl + (R+len(pilot))*R*(k+3) + exact*N
-	return ps.s, exact, flops
 }
 
 // order returns the rows in the order of the leaves of a k-d tree over the
@@ -388,4 +360,33 @@ func (ps *pruned) order() []int {
 	}
 	split(idx, 0)
 	return idx
+}
+
+// nearestSelfPruned is nearestSelf(dense32(z), cat) for the stacked EAAI set
+// (cat: rows below n are category 0), by the pruned search when it pays: the
+// set has at least pruneMinRows rows and N ≥ 4(k+1) columns, and in a pilot
+// of prunePilot rows at a regular stride at most pruneMaxFrac of the pairs
+// survive the bound. Otherwise it returns nil. exact counts the distances
+// computed (the pilot's included), flops the multiply-adds of the bound
+// products, the projection and the distances.
+func nearestSelfPruned(z blas32.General, n int) (s *nnSearch[float32], exact, flops int) {
+	k, R, N := pruneK, z.Rows, z.Cols
+	if R < max(pruneMinRows, 2) || N < 4*(k+1) {
+		return nil, 0, 0
+	}
+	ps, ok := newPruned(z, n, k)
+	if !ok {
+		return nil, 0, 0
+	}
+	pilot := make([]int, min(prunePilot, R))
+	for a := range pilot {
+		pilot[a] = a * R / len(pilot)
+	}
+	exact = ps.search(pilot)
+	if float64(exact) > pruneMaxFrac*float64(len(pilot))*float64(R-1) {
+		return nil, 0, 0
+	}
+	exact += ps.search(ps.order())
+	flops = ps.p.fl + (R+len(pilot))*R*(k+3) + exact*N
+	return ps.s, exact, flops
 }

@@ -150,7 +150,7 @@ func checkPruned(t *testing.T, name string, x blas32.General, n, k int, sameArgs
 	if !ok {
 		t.Fatalf("%s: projection refused", name)
 	}
-	count := ps.all()
+	count := ps.search(ps.order())
 	full := nearestSelf(dense32(x), ps.s.cat)
 	tol := gemmTol32(x.Cols, maxOf(full.qsq), maxOf(full.qsq))
 	for c := range 2 {
