@@ -54,7 +54,9 @@ type AA struct {
 // nearest neighbour). For every point the float32 gap m_own − m_other + tol(x) is within
 // 2δ(x) of the float64 gap, δ(x) = gemmTol32(x) + tol(x)/2, so its sign
 // decides the point unless |gap| < 2δ(x). Only those near-tie points (a few
-// per cent) are searched again in float64, against all 2n − 1 points.
+// per cent) are searched again in float64: against all 2n − 1 points after
+// the full search, against the pairs the bound cannot exclude after the
+// pruned one (pruned.recheck).
 func EAAI(data, gen blas32.General) (AA, error) {
 	aa, _, err := eaai(data, gen)
 	return aa, err
@@ -94,9 +96,12 @@ func eaai(data, gen blas32.General) (AA, eaaiCost, error) {
 		}
 		return 1
 	}
-	s, exact, flops := nearestSelfPruned(z, n)
-	cost = eaaiCost{Pruned: s != nil, Exact: exact, Flops: flops}
-	if s == nil {
+	ps, exact, flops := nearestSelfPruned(z, n)
+	cost = eaaiCost{Pruned: ps != nil, Exact: exact, Flops: flops}
+	var s *nnSearch[float32]
+	if ps != nil {
+		s = ps.s
+	} else {
 		s = nearestSelf(dense32(z), cat)
 		cost.Exact = z.Rows * (z.Rows - 1) / 2
 		cost.Flops = fullFlops(z.Rows, N)
@@ -123,9 +128,14 @@ func eaai(data, gen blas32.General) (AA, eaaiCost, error) {
 		}
 	}
 	if len(near) > 0 {
-		e := nearestRows(z, near, cat)
+		var m [2][]float64
+		if ps != nil {
+			m = ps.recheck(near)
+		} else {
+			m = nearestRows(z, near, cat).minD
+		}
 		for k, i := range near {
-			if ownNeighbour(e.minD[cat(i)][k], e.minD[1-cat(i)][k], gemmTol(N, e.qsq[k], maxSq)) {
+			if ownNeighbour(m[cat(i)][k], m[1-cat(i)][k], gemmTol(N, s.qsq[i], maxSq)) {
 				count(i)
 			}
 		}

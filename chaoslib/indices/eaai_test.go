@@ -175,9 +175,10 @@ func eaai64(data, gen blas32.General) (truth, syn int) {
 }
 
 // TestEAAIEqualsFloat64: on sets built to have many near ties (saturated
-// ±1 images with a few flipped pixels, near copies, shared prototypes, and
-// plain Gaussian clouds) the float32 search with float64 rechecks gives
-// exactly the float64 counts, with blocks that cut the sets.
+// ±1 images with a few flipped pixels, near copies, shared prototypes,
+// duplicates, lattice points, and plain Gaussian clouds) the float32 search
+// with float64 rechecks gives exactly the float64 counts, with blocks that
+// cut the sets, and with the pruned search.
 func TestEAAIEqualsFloat64(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	const N = 784
@@ -211,11 +212,23 @@ func TestEAAIEqualsFloat64(t *testing.T) {
 		return x
 	}
 	d1 := sat(300, 3)
+	// lattice: points of the grid {−1, −0.75, …, 1}³ in pixels 0–2, zero
+	// elsewhere: exact ties and duplicates everywhere, and a bound that is
+	// tight (the set spans three directions).
+	lattice := func(n int) blas32.General {
+		x := blas32.General{Rows: n, Cols: N, Stride: N, Data: make([]float32, n*N)}
+		for i := range n {
+			for j := range 3 {
+				x.Data[i*N+j] = float32(rng.IntN(9)-4) / 4
+			}
+		}
+		return x
+	}
 	dup := nearCopy(d1, 0) // duplicates inside the data and across the sets
 	for i := 0; i+1 < dup.Rows; i += 7 {
 		copy(row(dup, i+1), row(dup, i))
 	}
-	rechecked := 0
+	var rechecked [2]int // after the full search, after the pruned one
 	for _, mode := range []struct {
 		block, minRows int
 		maxFrac        float64
@@ -234,6 +247,7 @@ func TestEAAIEqualsFloat64(t *testing.T) {
 			{"gaussian clouds", gauss(400, 0.5), gauss(400, 0.5)},
 			{"uniform", uniform(rng, 250, N, -1, 1), uniform(rng, 250, N, -1, 1)},
 			{"duplicates", dup, nearCopy(dup, 0)},
+			{"lattice", lattice(300), lattice(300)},
 		} {
 			aa, cost, err := eaai(c.data, c.gen)
 			if err != nil {
@@ -242,7 +256,11 @@ func TestEAAIEqualsFloat64(t *testing.T) {
 			if cost.Pruned != pruning {
 				t.Errorf("block %d, %s: pruned %v, want %v", block, c.name, cost.Pruned, pruning)
 			}
-			rechecked += cost.Rechecked
+			if cost.Pruned {
+				rechecked[1] += cost.Rechecked
+			} else {
+				rechecked[0] += cost.Rechecked
+			}
 			truth, syn := eaai64(c.data, c.gen)
 			n := float64(c.data.Rows)
 			if aa.Truth != float64(truth)/n || aa.Syn != float64(syn)/n {
@@ -251,8 +269,8 @@ func TestEAAIEqualsFloat64(t *testing.T) {
 			}
 		}
 	}
-	if rechecked == 0 {
+	if rechecked[0] == 0 || rechecked[1] == 0 {
 		t.Fatal("no point was searched again in float64: the recheck path went untested")
 	}
-	t.Logf("%d points searched again in float64", rechecked)
+	t.Logf("points searched again in float64: %d after the full search, %d after the pruned one", rechecked[0], rechecked[1])
 }

@@ -362,14 +362,15 @@ func (ps *pruned) order() []int {
 	return idx
 }
 
-// nearestSelfPruned is nearestSelf(dense32(z), cat) for the stacked EAAI set
-// (cat: rows below n are category 0), by the pruned search when it pays: the
-// set has at least pruneMinRows rows and N ≥ 4(k+1) columns, and in a pilot
-// of prunePilot rows at a regular stride at most pruneMaxFrac of the pairs
-// survive the bound. Otherwise it returns nil. exact counts the distances
-// computed (the pilot's included), flops the multiply-adds of the bound
-// products, the projection and the distances.
-func nearestSelfPruned(z blas32.General, n int) (s *nnSearch[float32], exact, flops int) {
+// nearestSelfPruned prepares and runs the pruned search of the stacked EAAI
+// set z (rows below n are category 0) when it pays: the set has at least
+// pruneMinRows rows and N ≥ 4(k+1) columns, and in a pilot of prunePilot rows
+// at a regular stride at most pruneMaxFrac of the pairs get their distance.
+// Otherwise it returns nil. Its search ps.s is then that of
+// nearestSelf(dense32(z), cat). exact counts the distances computed (the
+// pilot's included), flops the multiply-adds of the bound products, the
+// projection and the distances.
+func nearestSelfPruned(z blas32.General, n int) (ps *pruned, exact, flops int) {
 	k, R, N := pruneK, z.Rows, z.Cols
 	if R < max(pruneMinRows, 2) || N < 4*(k+1) {
 		return nil, 0, 0
@@ -388,5 +389,48 @@ func nearestSelfPruned(z blas32.General, n int) (s *nnSearch[float32], exact, fl
 	}
 	exact += ps.search(ps.order())
 	flops = ps.p.fl + (R+len(pilot))*R*(k+3) + exact*N
-	return ps.s, exact, flops
+	return ps, exact, flops
+}
+
+// recheck is nearestRows after the pruned search: for the rows idx, the
+// float64 nearest squared distances per category (entry k for row idx[k]),
+// d²_ij = −2 x_i·x_j + ‖x_i‖² + ‖x_j‖² with the dot in float64, computed only
+// for the j with b_ij ≤ t = m̂_c(i) + gemmTol32(N, ‖x_i‖², max‖x‖²), m̂_c(i)
+// the pruned search's minimum. As m̂_c(i) is within gemmTol32/2 of i's
+// nearest distance m*, t ≥ m* + gemmTol32/2, so a skipped j (d²_ij ≥ b_ij >
+// t) is neither nearest nor, in float64, within rounding (≤ gemmTol/4 ≪
+// gemmTol32/4) of the nearest: the minima are those of the full float64
+// search.
+func (ps *pruned) recheck(idx []int) (m [2][]float64) {
+	s, N, R := ps.s, ps.s.q.Cols, ps.s.q.Rows
+	maxSq := maxOf(s.qsq)
+	for c := range 2 {
+		m[c] = make([]float64, len(idx))
+		for k := range idx {
+			m[c][k] = math.Inf(1)
+		}
+	}
+	for a0 := 0; a0 < len(idx); a0 += pruneBlock {
+		blk := idx[a0:min(a0+pruneBlock, len(idx))]
+		ps.p.bounds(blk, ps.qb, ps.g)
+		for a, i := range blk {
+			xi := s.q.Data[i*s.q.Stride : i*s.q.Stride+N]
+			var t [2]float32
+			for c := range 2 {
+				t[c] = roundUp32(s.minD[c][i] + gemmTol32(N, s.qsq[i], maxSq))
+			}
+			for j, v := range ps.g[a*R : (a+1)*R] {
+				c := s.cat(j)
+				if v > t[c] || j == i {
+					continue
+				}
+				var dot float64
+				for l, u := range s.q.Data[j*s.q.Stride : j*s.q.Stride+N] {
+					dot += float64(xi[l]) * float64(u)
+				}
+				m[c][a0+a] = min(m[c][a0+a], -2*dot+s.qsq[i]+s.qsq[j])
+			}
+		}
+	}
+	return m
 }

@@ -221,7 +221,51 @@ func TestPruneFallback(t *testing.T) {
 	rng := rand.New(rand.NewPCG(55, 56))
 	data, gen := uniform(rng, 300, 784, -1, 1), uniform(rng, 300, 784, -1, 1)
 	setPrune(t, 0, 0.02)
-	if s, _, _ := nearestSelfPruned(stack32(data, gen), 300); s != nil {
+	if ps, _, _ := nearestSelfPruned(stack32(data, gen), 300); ps != nil {
 		t.Error("uniform noise: pruned search kept")
+	}
+}
+
+// TestPrunedRecheck: the float64 recheck over the pairs the bound keeps
+// gives the minima of the full float64 search (nearestRows), to float64
+// rounding, on lattice points (exact ties, duplicates, a tight bound) and
+// on near copies.
+func TestPrunedRecheck(t *testing.T) {
+	rng := rand.New(rand.NewPCG(57, 58))
+	const R, N = 400, 300
+	lattice := blas32.General{Rows: R, Cols: N, Stride: N, Data: make([]float32, R*N)}
+	for i := range R {
+		for j := range 3 {
+			lattice.Data[i*N+j] = float32(rng.IntN(9)-4) / 4
+		}
+	}
+	copies := uniform(rng, R, N, -1, 1)
+	for i := 1; i < R; i += 2 {
+		for j, v := range row(copies, i-1) {
+			copies.Data[i*N+j] = v + 1e-3*float32(rng.NormFloat64())
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		x    blas32.General
+	}{{"lattice", lattice}, {"near copies", copies}} {
+		ps, ok := newPruned(tc.x, R/2, 8)
+		if !ok {
+			t.Fatalf("%s: projection refused", tc.name)
+		}
+		ps.search(ps.order())
+		idx := make([]int, R)
+		for i := range idx {
+			idx[i] = i
+		}
+		got, want := ps.recheck(idx), nearestRows(tc.x, idx, ps.s.cat)
+		maxSq := maxOf(ps.s.qsq)
+		for c := range 2 {
+			for i := range R {
+				if d := math.Abs(got[c][i] - want.minD[c][i]); !(d <= gemmTol(N, ps.s.qsq[i], maxSq)) {
+					t.Fatalf("%s: row %d, category %d: recheck %g, full float64 search %g", tc.name, i, c, got[c][i], want.minD[c][i])
+				}
+			}
+		}
 	}
 }
