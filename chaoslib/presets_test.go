@@ -28,9 +28,9 @@ func TestPresets(t *testing.T) {
 	for _, a := range Archs() {
 		tuned, paper := Tuned(a, "mnist"), PaperMNIST(a)
 		tuned.LearningRule, paper.LearningRule = LearningRule{}, LearningRule{}
-		tuned.LR, tuned.DataClip = paper.LR, paper.DataClip
+		tuned.LR, tuned.DataClip, tuned.GVisible = paper.LR, paper.DataClip, paper.GVisible
 		if !sameFields(tuned, paper) {
-			t.Errorf("%s: tuned and paper presets differ beyond η, the data clip and the learning rule:\n%+v\n%+v", a, tuned, paper)
+			t.Errorf("%s: tuned and paper presets differ beyond η, the data clip, g_v and the learning rule:\n%+v\n%+v", a, tuned, paper)
 		}
 	}
 	if got := Tuned(Unrestricted, "").DiagA; got != "zero" {
