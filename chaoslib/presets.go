@@ -68,10 +68,8 @@ func PaperMNIST(arch Arch) Config {
 //
 // The deep model, and the 2-layer model on MNIST, also draw the fixed
 // couplings into the pixels with the gain g_v = 0.25 instead of g
-// (GVisible, round 8). EAAI at n = 10,000 fell from 0.424 to 0.351
-// (deep-mnist), 0.306 to 0.278 (deep-fashion-mnist) and 0.325 to 0.288
-// (restricted-mnist). On restricted-fashion-mnist it tied (0.251 both), so
-// that case keeps g.
+// (GVisible): it lowered EAAI at n = 10,000 in those three cases and tied
+// on restricted-fashion-mnist, which keeps g (docs/TUNING.md, round 8).
 func Tuned(arch Arch, dataset string) Config {
 	c := PaperMNIST(arch)
 	if dataset != "" {
