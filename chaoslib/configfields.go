@@ -180,17 +180,18 @@ func (f Field[C]) Set(c *C, s string) error {
 	return nil
 }
 
-// Default reports whether the field is one of the LearningRule options and
-// holds, in c, the paper preset's value: the plain rule's, or the usual
-// momentum and Adam constants. runs.TrainArgs leaves such flags out (after
-// --preset paper), so that the command line of a run with the plain rule
-// names no option it does not use.
+// Default reports whether the field is one of our options (the
+// LearningRule fields and GVisible) and holds, in c, the paper preset's
+// value: the plain rule's, the usual momentum and Adam constants, or g_v = 0
+// (= g). runs.TrainArgs leaves such flags out (after --preset paper), so
+// that the command line of a run with the paper's model and rule names no
+// option it does not use.
 func (f Field[C]) Default(c C) bool {
 	plain, ok := any(Config{LearningRule: defaultLearningRule()}).(C)
 	if !ok {
 		return false // not a Config field
 	}
-	if _, ok := reflect.TypeFor[LearningRule]().FieldByName(f.Name); !ok {
+	if _, ok := reflect.TypeFor[LearningRule]().FieldByName(f.Name); !ok && f.Name != "GVisible" {
 		return false
 	}
 	return f.Get(c) == f.Get(plain)

@@ -345,6 +345,8 @@ func TestTrainArgs(t *testing.T) {
 	deep.DataClip = 0.01
 	un := chaoslib.PaperMNIST(chaoslib.Unrestricted)
 	un.Optimizer, un.LRSchedule, un.LRMin, un.DiagA, un.ClampRelax, un.Minibatch = "adam", "cosine", 0.001, "zero", "euler", "epoch"
+	res := chaoslib.PaperMNIST(chaoslib.Restricted)
+	res.GVisible = 0.25
 	for _, tc := range []struct {
 		cfg  chaoslib.Config
 		want string
@@ -352,6 +354,7 @@ func TestTrainArgs(t *testing.T) {
 		{deep, "--preset paper --model deep --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500,500 --steps 10000 --data-clip 0.01 --seed 1 --out runs/x"},
 		{un, "--preset paper --model unrestricted --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --steps 10000 --data-clip 0 --seed 1 " +
 			"--lr-schedule cosine --lr-min 0.001 --optimizer adam --diag-a zero --clamp-relax euler --minibatch epoch --out runs/x"},
+		{res, "--preset paper --model restricted --dataset mnist --g 1.5 --g-visible 0.25 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500 --steps 10000 --data-clip 0 --seed 1 --out runs/x"},
 	} {
 		if got := strings.Join(TrainArgs(tc.cfg, "runs/x"), " "); got != tc.want {
 			t.Errorf("TrainArgs:\n got %s\nwant %s", got, tc.want)
