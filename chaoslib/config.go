@@ -63,8 +63,8 @@ type Config struct {
 	// GVisible, when > 0, replaces g for the fixed couplings into the
 	// visible layer from the first hidden layer (Jvh ~ N(0, g_v²/M)), so
 	// that the random drive on the pixels, of std ≈ g_v·rms φ(h), can be
-	// set apart from the chaos of the loop v → h → v, whose gain is about
-	// √(g_v·g). Restricted and deep models only. Default 0: g_v = g (the
+	// set apart from the chaos of the loop v → h → v, to which both gains
+	// contribute. Restricted and deep models only. Default 0: g_v = g (the
 	// paper's single gain).
 	GVisible float64 `json:"g_visible,omitempty"`
 
