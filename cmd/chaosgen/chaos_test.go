@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,9 @@ func TestChaosFlagErrors(t *testing.T) {
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--t-max", "-3"}, "--t-max"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--k", "0"}, "--k"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--transient", "0"}, "default 50"}, // 0 is not "none"
+		{runLyapunov, []string{"--model", "deep", "--g", "1", "--g-visible", "-0.5"}, "--g-visible"},
+		{runLyapunov, []string{"--model", "unrestricted", "--g", "1", "--g-visible", "0.5"}, "--g-visible"},
+		{runLyapunov, []string{"--checkpoint", "x.npz", "--g-visible", "0.5"}, "--g-visible"},
 		{runInpaint, []string{"--checkpoint", "x.npz", "--mask", "random:0.0001"}, "--mask"},     // hides no pixel
 		{runLyapunov, []string{"--checkpoint", "x.npz", "--g", "1"}, "--g"},
 		{runLyapunov, []string{"--checkpoint", "/nonexistent.npz"}, "--checkpoint"},
@@ -42,5 +46,32 @@ func TestChaosFlagErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.flag) {
 			t.Errorf("%q: error %v, want one naming %s", tc.args, err, tc.flag)
 		}
+	}
+}
+
+// TestLyapunovGVisible: --g-visible reaches the untrained networks, and
+// changes what is measured: each row records its g_v, and the same seed
+// with a weaker drive into the pixels gives another λ_max.
+func TestLyapunovGVisible(t *testing.T) {
+	measure := func(extra ...string) lyapunovRow {
+		args := append([]string{"--model", "restricted", "--g", "1.5", "--n", "30", "--hidden", "20",
+			"--chains", "2", "--t-max", "10", "--transient", "2", "--json"}, extra...)
+		var rows []lyapunovRow
+		out := captureStdout(t, func() {
+			if err := runLyapunov(args); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 1 {
+			t.Fatalf("%q: %v, %d rows from %q", args, err, len(rows), out)
+		}
+		return rows[0]
+	}
+	same, weak := measure(), measure("--g-visible", "0.25")
+	if same.GVisible != 0 || weak.GVisible != 0.25 {
+		t.Fatalf("rows record g_v = %g and %g, want 0 (= g) and 0.25", same.GVisible, weak.GVisible)
+	}
+	if same.LambdaMax == weak.LambdaMax {
+		t.Errorf("λ_max = %g with and without --g-visible 0.25: the flag had no effect", same.LambdaMax)
 	}
 }

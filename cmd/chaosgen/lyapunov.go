@@ -21,18 +21,20 @@ func init() {
 // lyapunovRow is one line of `lyapunov --json`: the estimate and the network.
 type lyapunovRow struct {
 	chaos.Estimate
-	Arch   chaoslib.Arch `json:"arch"`
-	N      int           `json:"N"`
-	Hidden []int         `json:"hidden"`
-	Dt     float64       `json:"dt"`
-	Seed   uint64        `json:"seed"`
-	Step   *int          `json:"step,omitempty"` // the checkpoint's training step
+	Arch     chaoslib.Arch `json:"arch"`
+	N        int           `json:"N"`
+	Hidden   []int         `json:"hidden"`
+	GVisible float64       `json:"g_visible,omitempty"` // gain of the couplings into the visible layer, when not g
+	Dt       float64       `json:"dt"`
+	Seed     uint64        `json:"seed"`
+	Step     *int          `json:"step,omitempty"` // the checkpoint's training step
 }
 
 func runLyapunov(args []string) error {
-	fs := newFlags("lyapunov", "(--model M --g 0.5,1,1.5,2 [--n N] [--hidden M] | --checkpoint FILE) [--chains 8] [--t-max 200] [--transient 50] [--k 1] [--seed S] [--json]")
+	fs := newFlags("lyapunov", "(--model M --g 0.5,1,1.5,2 [--g-visible G] [--n N] [--hidden M] | --checkpoint FILE) [--chains 8] [--t-max 200] [--transient 50] [--k 1] [--seed S] [--json]")
 	model := fs.String("model", "", "architecture of an untrained network: unrestricted, restricted or deep")
 	gs := fs.String("g", "", "gains g of the untrained networks, comma-separated")
+	gVisible := fs.String("g-visible", "", "gain g_v of the couplings into the visible layer of the untrained restricted or deep networks (default: each g)")
 	n := fs.Int("n", 784, "visible units N of the untrained networks")
 	hidden := fs.String("hidden", "", "hidden sizes of the untrained networks: M, or M1,M2 for deep (default 500 / 500,500)")
 	chains := fs.Int("chains", 8, "independent runs averaged")
@@ -62,7 +64,7 @@ func runLyapunov(args []string) error {
 	var cfgs []chaoslib.Config
 	var step *int
 	if cf.checkpoint != "" {
-		for _, f := range []string{"model", "g", "n", "hidden"} {
+		for _, f := range []string{"model", "g", "g-visible", "n", "hidden"} {
 			if setFlag(fs, f) {
 				return fmt.Errorf("--%s describes an untrained network; it cannot go with --checkpoint", f)
 			}
@@ -87,10 +89,12 @@ func runLyapunov(args []string) error {
 	}
 	base := chaoslib.PaperMNIST(arch)
 	base.Dataset, base.N, base.Seed = "", *n, cf.seed
-	if setFlag(fs, "hidden") {
-		f, _ := chaoslib.FieldByFlag("hidden")
-		if err := f.Set(&base, *hidden); err != nil {
-			return err
+	for _, opt := range []struct{ flag, value string }{{"hidden", *hidden}, {"g-visible", *gVisible}} {
+		if setFlag(fs, opt.flag) {
+			f, _ := chaoslib.FieldByFlag(opt.flag)
+			if err := f.Set(&base, opt.value); err != nil {
+				return err
+			}
 		}
 	}
 	for _, g := range gains {
@@ -135,14 +139,18 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "g = %g: λ_max = %.4f ± %.4f, λ_T = %.4f ± %.4f\n", c.G, e.LambdaMax, e.LambdaMaxSpread, e.LambdaT, e.LambdaTSpread)
-		out = append(out, lyapunovRow{Estimate: e, Arch: c.Arch, N: c.N, Hidden: c.Hidden, Dt: c.Dt, Seed: o.Seed, Step: step})
+		out = append(out, lyapunovRow{Estimate: e, Arch: c.Arch, N: c.N, Hidden: c.Hidden, GVisible: c.GVisible, Dt: c.Dt, Seed: o.Seed, Step: step})
 	}
 	if asJSON {
 		return printJSON(out)
 	}
-	fmt.Printf("%-12s %6s %-9s %6s %10s %10s %10s %10s %7s %7s\n", "arch", "N", "hidden", "g", "λ_max", "sd", "λ_T", "sd", "t_max", "chains")
+	fmt.Printf("%-12s %6s %-9s %6s %6s %10s %10s %10s %10s %7s %7s\n", "arch", "N", "hidden", "g", "g_v", "λ_max", "sd", "λ_T", "sd", "t_max", "chains")
 	for _, r := range out {
-		fmt.Printf("%-12s %6d %-9s %6g %10.4f %10.4f %10.4f %10.4f %7g %7d\n", r.Arch, r.N, fmt.Sprint(r.Hidden), r.G, r.LambdaMax, r.LambdaMaxSpread, r.LambdaT, r.LambdaTSpread, r.TMax, r.Chains)
+		gv := "g"
+		if r.GVisible != 0 {
+			gv = fmt.Sprint(r.GVisible)
+		}
+		fmt.Printf("%-12s %6d %-9s %6g %6s %10.4f %10.4f %10.4f %10.4f %7g %7d\n", r.Arch, r.N, fmt.Sprint(r.Hidden), r.G, gv, r.LambdaMax, r.LambdaMaxSpread, r.LambdaT, r.LambdaTSpread, r.TMax, r.Chains)
 		if len(r.Spectrum) > 0 {
 			fmt.Printf("  spectrum %.4f\n", r.Spectrum)
 		}
