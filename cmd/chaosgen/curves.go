@@ -20,7 +20,7 @@ func init() {
 func runCurves(args []string) error {
 	fs := newFlags("curves", "--out FILE.png [--title TEXT] RUN_DIR…")
 	out := fs.String("out", "", "PNG to write (required)")
-	title := fs.String("title", "", "title of the panels (default: the last run folder's name)")
+	title := fs.String("title", "", "title of the panels (default: the run folder's name; for several, the name of the folder that holds them all)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func runCurves(args []string) error {
 		return err
 	}
 	if *title == "" {
-		*title = filepath.Base(filepath.Clean(dirs[len(dirs)-1]))
+		*title = curvesTitle(dirs)
 	}
 	img, err := figures.Fig5(*title, metrics)
 	if err != nil {
@@ -64,4 +64,26 @@ func runCurves(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "wrote %s\n", *out)
 	return nil
+}
+
+// curvesTitle names the run folders dirs: the folder's own name for one, the
+// name of the folder that holds them all for several (as sweep-r9 holds its
+// run-NNN), or "N runs" when they lie in different folders.
+func curvesTitle(dirs []string) string {
+	if len(dirs) == 1 {
+		return filepath.Base(filepath.Clean(dirs[0]))
+	}
+	parent := ""
+	for i, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return fmt.Sprintf("%d runs", len(dirs))
+		}
+		if p := filepath.Dir(abs); i == 0 {
+			parent = p
+		} else if p != parent {
+			return fmt.Sprintf("%d runs", len(dirs))
+		}
+	}
+	return filepath.Base(parent)
 }

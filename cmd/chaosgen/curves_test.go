@@ -59,3 +59,20 @@ func TestCurves(t *testing.T) {
 		}
 	}
 }
+
+// TestCurvesTitle: the default title names one run by its folder, and
+// several by the folder that holds them, not by whichever came last.
+func TestCurvesTitle(t *testing.T) {
+	for _, tc := range []struct {
+		dirs []string
+		want string
+	}{
+		{[]string{"sweeps/a/run-001/"}, "run-001"},
+		{[]string{"sweeps/a/run-001", "sweeps/a/run-002"}, "a"},
+		{[]string{"sweeps/a/run-001", "sweeps/b/run-002", "sweeps/a/run-003"}, "3 runs"},
+	} {
+		if got := curvesTitle(tc.dirs); got != tc.want {
+			t.Errorf("curvesTitle(%q) = %q, want %q", tc.dirs, got, tc.want)
+		}
+	}
+}
