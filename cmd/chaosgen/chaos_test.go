@@ -27,7 +27,7 @@ func TestChaosFlagErrors(t *testing.T) {
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--g-visible", "-0.5"}, "--g-visible"},
 		{runLyapunov, []string{"--model", "unrestricted", "--g", "1", "--g-visible", "0.5"}, "--g-visible"},
 		{runLyapunov, []string{"--checkpoint", "x.npz", "--g-visible", "0.5"}, "--g-visible"},
-		{runInpaint, []string{"--checkpoint", "x.npz", "--mask", "random:0.0001"}, "--mask"},     // hides no pixel
+		{runInpaint, []string{"--checkpoint", "x.npz", "--mask", "random:0.0001"}, "--mask"}, // hides no pixel
 		{runLyapunov, []string{"--checkpoint", "x.npz", "--g", "1"}, "--g"},
 		{runLyapunov, []string{"--checkpoint", "/nonexistent.npz"}, "--checkpoint"},
 		{runAttractors, []string{"--n", "10"}, "--checkpoint"},
