@@ -48,6 +48,45 @@ func TestGemmTransposes(t *testing.T) {
 	}
 }
 
+// TestGemmBetaZeroDropsNaN: with beta = 0, C's old contents (NaN and ±Inf
+// here) do not reach the result, at sizes that take OpenBLAS's small-matrix
+// kernels and its blocked ones, for every transpose: all-ones A (m×k) and
+// B (k×n) give C = k everywhere.
+func TestGemmBetaZeroDropsNaN(t *testing.T) {
+	b := New(2)
+	defer b.Close()
+	ones := func(r, c int) backend.Mat {
+		m := b.NewMat(r, c)
+		for i := range m.(*Mat).Data {
+			m.(*Mat).Data[i] = 1
+		}
+		return m
+	}
+	for _, n := range []int{2, 7, 100, 300} {
+		m, k := n+3, n+1
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			a, x := ones(m, k), ones(k, n)
+			if tr[0] {
+				a = ones(k, m)
+			}
+			if tr[1] {
+				x = ones(n, k)
+			}
+			out := b.NewMat(m, n)
+			d := out.(*Mat).Data
+			for i := range d {
+				d[i] = []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}[i%3]
+			}
+			b.Gemm(tr[0], tr[1], 1, a, x, 0, out)
+			for i, v := range d {
+				if v != float32(k) {
+					t.Fatalf("n = %d, transposes %v: C[%d] = %v, want %d", n, tr, i, v, k)
+				}
+			}
+		}
+	}
+}
+
 // TestEulerHandCase: x=1, field=3, bias=0.5, k=0.1 → 1 + 0.1(−1+3.5) = 1.25.
 func TestEulerHandCase(t *testing.T) {
 	b := New(2)
