@@ -39,6 +39,12 @@ type BenchResult struct {
 	BLASKernel  string  `json:"blas_kernel,omitempty"`  // and how it was chosen
 	BLASThreads int     `json:"blas_threads,omitempty"` // OpenBLAS threads per GEMM
 	PassThreads int     `json:"pass_threads,omitempty"` // goroutines per elementwise pass
+
+	// MsByCall splits MsPerStep: the ms per step spent in each backend
+	// method (Gemm, EulerTanh, …) and, under Outside, in none of them
+	// (random starts, minibatch copies). Only the CPU backend's calls take
+	// the time of their work (backend.Timer).
+	MsByCall map[string]float64 `json:"ms_by_call"`
 }
 
 func (r BenchResult) String() string {
@@ -50,14 +56,19 @@ func (r BenchResult) String() string {
 // when it chooses their number.
 const benchSeconds = 2.0
 
+// Outside is the MsByCall key of the time spent outside backend calls.
+const Outside = "outside calls"
+
 // BenchTrainingStep times steps CHL training steps of cfg on be (after one
 // warm-up step), on random data, and the backend's GEMM alone on the shapes
 // and counts that one step performs. The two are timed in alternation (a
 // step, then that step's GEMMs), so that a change in the machine's load
 // between them cannot bias their ratio. With steps ≤ 0 it times as many
-// steps as fill about 2 s (at least 3), judged from the warm-up step.
+// steps as fill about 2 s (at least 3), judged from the warm-up step. The
+// timed steps' backend calls are timed too (MsByCall).
 func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, error) {
-	counter := backend.NewCounter(be)
+	timer := backend.NewTimer(be)
+	counter := backend.NewCounter(timer)
 	m, err := New(cfg, counter)
 	if err != nil {
 		return BenchResult{}, err
@@ -93,9 +104,11 @@ func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, 
 	for range steps {
 		sync(be, m)
 		start := time.Now()
+		timer.On = true
 		if _, err := tr.TrainStep(); err != nil {
 			return BenchResult{}, err
 		}
+		timer.On = false
 		sync(be, m)
 		stepSec += time.Since(start).Seconds()
 		gemmSec += gemms.run()
@@ -106,6 +119,12 @@ func BenchTrainingStep(cfg Config, be backend.Backend, steps int) (BenchResult, 
 		EulerSteps: cfg.EulerSteps(cfg.T), Steps: steps, MsPerStep: stepSec * 1e3, GFLOP: flops / 1e9,
 		GFLOPS: flops / stepSec / 1e9, GemmGFLOPS: flops / gemmSec / 1e9, GemmShapes: len(gemms.shapes), GemmCalls: gemms.calls}
 	r.Ratio = r.GFLOPS / r.GemmGFLOPS
+	r.MsByCall = map[string]float64{Outside: r.MsPerStep}
+	for name, sec := range timer.Seconds {
+		ms := sec * 1e3 / float64(steps)
+		r.MsByCall[name] = ms
+		r.MsByCall[Outside] -= ms
+	}
 	return r, nil
 }
 

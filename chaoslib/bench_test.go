@@ -1,6 +1,7 @@
 package chaoslib
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -72,5 +73,31 @@ func TestGemmSetBytes(t *testing.T) {
 	}
 	if got := gemmSetBytes(counts); got != int64(4*n) {
 		t.Errorf("gemmSetBytes = %d, newGemmSet allocates %d", got, 4*n)
+	}
+}
+
+// TestBenchSplitsTheStep: MsByCall adds up to MsPerStep, with time in the
+// calls a 2-layer step makes (GEMMs, the fused Euler passes, the uploads of
+// starts and data) and none in calls it does not make (Symmetrize is the
+// unrestricted model's).
+func TestBenchSplitsTheStep(t *testing.T) {
+	r, err := BenchTrainingStep(toyConfig(Restricted), newCPU(t), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, ms := range r.MsByCall {
+		sum += ms
+	}
+	if math.Abs(sum-r.MsPerStep) > 1e-9*r.MsPerStep {
+		t.Errorf("MsByCall adds up to %g ms, MsPerStep is %g", sum, r.MsPerStep)
+	}
+	for _, name := range []string{"Gemm", "EulerTanh", "Upload"} {
+		if !(r.MsByCall[name] > 0) {
+			t.Errorf("MsByCall[%q] = %g, want > 0 (%v)", name, r.MsByCall[name], r.MsByCall)
+		}
+	}
+	if _, ok := r.MsByCall["Symmetrize"]; ok {
+		t.Errorf("a 2-layer step timed Symmetrize: %v", r.MsByCall)
 	}
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,6 +84,7 @@ func runBench(args []string) error {
 			fmt.Printf("%8s %10s %11s %9s %13s %7s\n", "P", "ms/step", "GFLOP/step", "GFLOP/s", "SGEMM GFLOP/s", "ratio")
 		}
 		fmt.Printf("%8d %10.2f %11.3f %9.1f %13.1f %7.2f\n", r.Chains, r.MsPerStep, r.GFLOP, r.GFLOPS, r.GemmGFLOPS, r.Ratio)
+		fmt.Printf("%8s %s\n", "", byCall(r.MsByCall))
 	}
 	if *asJSON {
 		if len(results) == 1 {
@@ -89,7 +93,18 @@ func runBench(args []string) error {
 		return printJSON(results)
 	}
 	fmt.Println("SGEMM GFLOP/s: the same backend's GEMM alone on the step's shapes and counts, in the same run; ratio = GFLOP/s ÷ SGEMM GFLOP/s")
+	fmt.Println("ms/step by call: the timed steps' backend calls, largest first, and the time outside them (random starts, copies)")
 	return nil
+}
+
+// byCall formats BenchResult.MsByCall, largest first: "Gemm 44.10 · EulerTanh 3.71 · …".
+func byCall(ms map[string]float64) string {
+	names := slices.SortedFunc(maps.Keys(ms), func(a, b string) int { return cmp.Or(cmp.Compare(ms[b], ms[a]), cmp.Compare(a, b)) })
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %.2f", n, ms[n])
+	}
+	return "ms/step by call: " + strings.Join(parts, " · ")
 }
 
 // takeIntList removes --name / -name with a comma-separated list of positive
