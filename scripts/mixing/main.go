@@ -12,6 +12,12 @@
 //   - sharpened: s ← tanh(β·atanh s) for β = 1.5, 2, 3 (a steeper read-out
 //     of the same x(T)), and sign(s), which remove grey pixels.
 //
+// It then prints, on the first --nn rows of each set, the distribution of
+// nearest-neighbour distances within the samples, from the samples to the
+// test images and within the test images, and the share of samples with a
+// near-duplicate (another sample closer than 3, where two test images are
+// about 10 apart).
+//
 // These are diagnostics, not part of the model: only "as drawn" is the
 // model's score.
 //
@@ -24,8 +30,10 @@ import (
 	"log"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
@@ -39,6 +47,7 @@ func main() {
 	path := flag.String("checkpoint", "", "checkpoint to sample from (required)")
 	n := flag.Int("n", 10000, "test images and samples")
 	seed := flag.Uint64("seed", 1, "seed of the free runs (as chaosgen eval --seed)")
+	nnRows := flag.Int("nn", 2000, "rows of each set in the nearest-neighbour distances")
 	flag.Parse()
 	if *path == "" {
 		log.Fatal("--checkpoint is required")
@@ -104,6 +113,56 @@ func main() {
 		}))
 	}
 	score("sign(s)", x, mapRows(gen, func(_ int, v float64) float64 { return math.Copysign(1, v) }))
+
+	k := min(*nnRows, *n)
+	g, d := head(gen, k), head(x, k)
+	gg := nearest(g, g, true)
+	dup := 0
+	for _, v := range gg {
+		if v < 3 {
+			dup++
+		}
+	}
+	fmt.Printf("nearest-neighbour distance, first %d rows (10th, 50th, 90th percentile):\n", k)
+	fmt.Printf("  sample → sample %s; %.1f%% closer than 3\n", percentiles(gg), 100*float64(dup)/float64(k))
+	fmt.Printf("  sample → test   %s\n", percentiles(nearest(g, d, false)))
+	fmt.Printf("  test → test     %s\n", percentiles(nearest(d, d, true)))
+}
+
+// head returns the first k rows of x.
+func head(x blas32.General, k int) blas32.General {
+	return blas32.General{Rows: k, Cols: x.Cols, Stride: x.Stride, Data: x.Data[:(k-1)*x.Stride+x.Cols]}
+}
+
+// nearest returns, for each row of a, the Euclidean distance to its
+// nearest row of b (not itself when self), from ‖a_i‖² + ‖b_j‖² − 2a_i·b_j.
+func nearest(a, b blas32.General, self bool) []float64 {
+	dot := blas32.General{Rows: a.Rows, Cols: b.Rows, Stride: b.Rows, Data: make([]float32, a.Rows*b.Rows)}
+	blas32.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, dot)
+	sq := func(x blas32.General, i int) float64 {
+		var s float64
+		for _, v := range x.Data[i*x.Stride : i*x.Stride+x.Cols] {
+			s += float64(v) * float64(v)
+		}
+		return s
+	}
+	out := make([]float64, a.Rows)
+	for i := range out {
+		best, ai := math.Inf(1), sq(a, i)
+		for j := 0; j < b.Rows; j++ {
+			if !(self && i == j) {
+				best = math.Min(best, ai+sq(b, j)-2*float64(dot.Data[i*dot.Stride+j]))
+			}
+		}
+		out[i] = math.Sqrt(math.Max(best, 0))
+	}
+	return out
+}
+
+// percentiles formats the 10th, 50th and 90th percentiles of x.
+func percentiles(x []float64) string {
+	y := slices.Sorted(slices.Values(x))
+	return fmt.Sprintf("%5.2f %5.2f %5.2f", y[len(y)/10], y[len(y)/2], y[len(y)*9/10])
 }
 
 // colMean is the mean of column j of x.
