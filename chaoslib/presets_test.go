@@ -37,7 +37,7 @@ func TestPresets(t *testing.T) {
 		{Unrestricted, "mnist", 1.5, 0, 4, 3e-4, "adam"},
 		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam"},
 		{Restricted, "mnist", 1.2, 0.25, 6, 1e-3, "momentum"},
-		{Restricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam"},
+		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 1e-3, "momentum"},
 		{Deep, "mnist", 2.5, 0.25, 4, 0.002, "sgd"},
 		{Deep, "fashion-mnist", 1.5, 0.25, 4, 0.002, "sgd"},
 	} {
