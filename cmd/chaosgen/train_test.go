@@ -162,7 +162,7 @@ func TestTrainFlagErrors(t *testing.T) {
 		{[]string{"--out", "x", "--hidden", "5,x"}, `--hidden "5,x": want positive integers`},
 		{[]string{"--out", "x", "--hidden", "5,6"}, "--hidden [5 6]: needs 1 sizes"},
 		{[]string{"--out", "x", "--preset", "huge"}, `--preset "huge"`},
-		{[]string{"--out", "x", "--dt", "0.3"}, "--T 4: time 4 is not a whole number of Euler steps"},
+		{[]string{"--out", "x", "--T", "4", "--dt", "0.3"}, "--T 4: time 4 is not a whole number of Euler steps"},
 		{[]string{"--out", "x", "--batch", "0"}, "--batch 0: must be in 1…"},
 		{[]string{"--out", "x", "--g", "much"}, `invalid value "much" for flag -g`},
 		{[]string{"--out", "x", "--dataset", "cifar"}, `--dataset "cifar": want one of`},
