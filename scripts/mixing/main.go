@@ -139,22 +139,27 @@ func head(x blas32.General, k int) blas32.General {
 func nearest(a, b blas32.General, self bool) []float64 {
 	dot := blas32.General{Rows: a.Rows, Cols: b.Rows, Stride: b.Rows, Data: make([]float32, a.Rows*b.Rows)}
 	blas32.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, dot)
-	sq := func(x blas32.General, i int) float64 {
-		var s float64
-		for _, v := range x.Data[i*x.Stride : i*x.Stride+x.Cols] {
-			s += float64(v) * float64(v)
-		}
-		return s
-	}
+	bsq := sqNorms(b)
 	out := make([]float64, a.Rows)
-	for i := range out {
-		best, ai := math.Inf(1), sq(a, i)
-		for j := 0; j < b.Rows; j++ {
+	for i, ai := range sqNorms(a) {
+		best := math.Inf(1)
+		for j, bj := range bsq {
 			if !(self && i == j) {
-				best = math.Min(best, ai+sq(b, j)-2*float64(dot.Data[i*dot.Stride+j]))
+				best = math.Min(best, ai+bj-2*float64(dot.Data[i*dot.Stride+j]))
 			}
 		}
 		out[i] = math.Sqrt(math.Max(best, 0))
+	}
+	return out
+}
+
+// sqNorms returns ‖x_i‖² for every row of x.
+func sqNorms(x blas32.General) []float64 {
+	out := make([]float64, x.Rows)
+	for i := range out {
+		for _, v := range x.Data[i*x.Stride : i*x.Stride+x.Cols] {
+			out[i] += float64(v) * float64(v)
+		}
 	}
 	return out
 }
