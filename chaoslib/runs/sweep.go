@@ -3,6 +3,7 @@ package runs
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -339,9 +340,26 @@ type SweepRow struct {
 	Config  chaoslib.Config // the run's config
 	Steps   int             // training steps done at the last metrics row
 	Seconds float64         // training time at the last metrics row
-	Report  *indices.Report // final metrics row; nil when the run has none (invalid, diverged before any)
+	Report  *indices.Report // indices of the last checkpoint (Report.N: at the run's EvalN, or the sweep's FinalN); nil when the run has none (invalid, diverged before any)
 	Status  string          // "ok", "diverged: …" or "invalid: …"
 }
+
+// SweepScoring says how Sweep scores its runs.
+type SweepScoring struct {
+	// EvalN is the number of test images (and samples) of each metrics row
+	// written during training.
+	EvalN int
+	// FinalN, when > 0, scores each run's last checkpoint once more at
+	// n = FinalN (chaoslib.ScoreCheckpoints, seed 1, as `chaosgen eval`),
+	// and sweep.csv ranks the runs by that score. Small n misranks runs
+	// (docs/TUNING.md, round 9). The score is kept in the run's folder
+	// (FinalScoreFile), so a re-run of the sweep does not repeat it.
+	FinalN int
+}
+
+// FinalScoreFile names the file, in a run's folder, that holds its last
+// checkpoint's score at n (a chaoslib.CheckpointScore, as JSON).
+func FinalScoreFile(n int) string { return fmt.Sprintf("final-n%d.json", n) }
 
 // SweepEvent reports a sweep's progress.
 type SweepEvent struct {
@@ -349,6 +367,7 @@ type SweepEvent struct {
 	Dir       string    // the run's folder
 	Train     *Progress // a training step of the run; nil in the other events
 	Resumed   bool      // the run continues from a checkpoint (first event of a run)
+	Scoring   bool      // the run's last checkpoint is about to be scored at SweepScoring.FinalN
 	Row       *SweepRow // the run's row, when it is done (Row.Status says how)
 	Reused    bool      // with Row: the run was already complete and was not retrained
 }
@@ -361,7 +380,8 @@ func RunDir(outDir string, i int) string { return filepath.Join(outDir, fmt.Spri
 const divergedFile = "diverged.txt"
 
 // Sweep trains every config (with Train, into RunDir(outDir, i), scoring
-// evalN test images at t = T every Steps/20 steps) and rewrites
+// sc.EvalN test images at t = T every Steps/20 steps), scores its last
+// checkpoint at sc.FinalN when that is set, and rewrites
 // outDir/sweep.csv atomically after each run, in run order. It is
 // idempotent: a run already complete (its newest checkpoint and last metrics
 // row at Config.Steps, or marked diverged) is not retrained, and a partial
@@ -370,7 +390,7 @@ const divergedFile = "diverged.txt"
 // run gets a row with its status and the sweep goes on. Cancelling ctx
 // checkpoints the current run and returns the rows so far and
 // ErrInterrupted. progress may be nil.
-func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be backend.Backend, d *Data, evalN int, progress func(SweepEvent)) ([]SweepRow, error) {
+func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be backend.Backend, d *Data, sc SweepScoring, progress func(SweepEvent)) ([]SweepRow, error) {
 	if d == nil || d.Train == nil || d.Test == nil || be == nil {
 		return nil, errors.New("runs: Sweep needs data (train and test) and a device")
 	}
@@ -411,7 +431,7 @@ func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be bac
 			emit(SweepEvent{Run: i, Dir: dir, Resumed: resume})
 			_, err := Train(cfg, RunOptions{
 				Dir: dir, Resume: resume, Device: be, Train: d.Train, Test: d.Test,
-				EvalN: evalN, Classifier: d.Classifier, Context: ctx,
+				EvalN: sc.EvalN, Classifier: d.Classifier, Context: ctx,
 				Command:  "chaosgen train " + strings.Join(TrainArgs(cfg, dir), " "),
 				Progress: func(p Progress) { emit(SweepEvent{Run: i, Dir: dir, Train: &p}) },
 			})
@@ -425,6 +445,11 @@ func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be bac
 				return rows, err
 			}
 			if err := fillRow(&row, dir); err != nil {
+				return rows, err
+			}
+		}
+		if sc.FinalN > 0 && row.Status == "ok" && row.Report != nil {
+			if err := finalScore(&row, dir, be, d, sc.FinalN, func() { emit(SweepEvent{Run: i, Dir: dir, Scoring: true}) }); err != nil {
 				return rows, err
 			}
 		}
@@ -504,6 +529,36 @@ func fillRow(row *SweepRow, dir string) error {
 	return nil
 }
 
+// finalScore sets row's indices to the score of the run's last checkpoint
+// at n test images, read from FinalScoreFile(n) when that scored the same
+// checkpoint, else computed (after calling scoring) and written there.
+func finalScore(row *SweepRow, dir string, be backend.Backend, d *Data, n int, scoring func()) error {
+	latest, err := Latest(dir)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, FinalScoreFile(n))
+	var sc chaoslib.CheckpointScore
+	if js, err := os.ReadFile(path); err == nil && json.Unmarshal(js, &sc) == nil && sc.Path == latest {
+		row.Report = &sc.Report
+		return nil
+	}
+	if n > d.Test.Len() {
+		return fmt.Errorf("runs: final score at n = %d, but the test set has %d images", n, d.Test.Len())
+	}
+	scoring()
+	scores, err := chaoslib.ScoreCheckpoints([]string{latest}, be, d.Test.X, n, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: 1})
+	if err != nil {
+		return err
+	}
+	js, _ := json.MarshalIndent(scores[0], "", "  ")
+	if err := chaoslib.WriteFileAtomic(path, append(js, '\n')); err != nil {
+		return err
+	}
+	row.Report = &scores[0].Report
+	return nil
+}
+
 // SweepColumns returns the sweep.csv header for the varied fields ("steps"
 // is not repeated: the steps column holds the steps done).
 func SweepColumns(varied []string) []string {
@@ -513,7 +568,7 @@ func SweepColumns(varied []string) []string {
 			cols = append(cols, f)
 		}
 	}
-	return append(cols, "steps", "seconds", "E2", "Es", "ER", "EAAI", "AA_truth", "AA_syn", "coverage", "status")
+	return append(cols, "steps", "seconds", "n", "E2", "Es", "ER", "EAAI", "AA_truth", "AA_syn", "coverage", "status")
 }
 
 func (r SweepRow) record(varied []string) []string {
@@ -530,9 +585,9 @@ func (r SweepRow) record(varied []string) []string {
 		if p.ER != nil {
 			er = f(*p.ER)
 		}
-		rec = append(rec, f(p.E2), f(p.Es), er, f(p.EAAI), f(p.AATruth), f(p.AASyn), strconv.Itoa(p.Coverage))
+		rec = append(rec, strconv.Itoa(p.N), f(p.E2), f(p.Es), er, f(p.EAAI), f(p.AATruth), f(p.AASyn), strconv.Itoa(p.Coverage))
 	} else {
-		rec = append(rec, "", "", "", "", "", "", "")
+		rec = append(rec, "", "", "", "", "", "", "", "")
 	}
 	return append(rec, r.Status)
 }

@@ -215,11 +215,11 @@ func TestSweepCSVStringColumns(t *testing.T) {
 	}
 	got := readCSV(t, path)
 	want := [][]string{
-		{"run", "hidden", "optimizer", "steps", "seconds", "E2", "Es", "ER", "EAAI", "AA_truth", "AA_syn", "coverage", "status"},
-		{"0", "16,16", "sgd", "3", "0", "", "", "", "", "", "", "", "ok"},
-		{"1", "8,8", "sgd", "3", "0", "", "", "", "", "", "", "", "ok"},
-		{"2", "16,16", "adam", "3", "0", "", "", "", "", "", "", "", "ok"},
-		{"3", "8,8", "adam", "3", "0", "", "", "", "", "", "", "", "ok"},
+		{"run", "hidden", "optimizer", "steps", "seconds", "n", "E2", "Es", "ER", "EAAI", "AA_truth", "AA_syn", "coverage", "status"},
+		{"0", "16,16", "sgd", "3", "0", "", "", "", "", "", "", "", "", "ok"},
+		{"1", "8,8", "sgd", "3", "0", "", "", "", "", "", "", "", "", "ok"},
+		{"2", "16,16", "adam", "3", "0", "", "", "", "", "", "", "", "", "ok"},
+		{"3", "8,8", "adam", "3", "0", "", "", "", "", "", "", "", "", "ok"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("sweep.csv:\n%q\nwant\n%q", got, want)
@@ -252,7 +252,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	d := &Data{Train: toySet(40, 16, 1), Test: toySet(20, 16, 2)}
 	out := t.TempDir()
 	var trained int
-	rows, err := Sweep(context.Background(), configs, out, be, d, 10, func(e SweepEvent) {
+	rows, err := Sweep(context.Background(), configs, out, be, d, SweepScoring{EvalN: 10}, func(e SweepEvent) {
 		if e.Train != nil {
 			trained++
 		}
@@ -264,12 +264,12 @@ func TestSweepEndToEnd(t *testing.T) {
 		t.Fatalf("%d training steps and %d rows, want 12 and 2", trained, len(rows))
 	}
 	recs := readCSV(t, filepath.Join(out, "sweep.csv"))
-	wantHead := []string{"run", "lr", "steps", "seconds", "E2", "Es", "ER", "EAAI", "AA_truth", "AA_syn", "coverage", "status"}
+	wantHead := []string{"run", "lr", "steps", "seconds", "n", "E2", "Es", "ER", "EAAI", "AA_truth", "AA_syn", "coverage", "status"}
 	if !reflect.DeepEqual(recs[0], wantHead) || len(recs) != 3 {
 		t.Fatalf("sweep.csv:\n%v", recs)
 	}
 	for i, r := range recs[1:] {
-		if r[0] != []string{"0", "1"}[i] || r[1] != []string{"0.05", "0.02"}[i] || r[2] != "6" || r[4] == "" || r[6] == "" || r[11] != "ok" {
+		if r[0] != []string{"0", "1"}[i] || r[1] != []string{"0.05", "0.02"}[i] || r[2] != "6" || r[4] != "10" || r[5] == "" || r[7] == "" || r[12] != "ok" {
 			t.Fatalf("row %d: %v", i, r)
 		}
 	}
@@ -282,7 +282,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	// a re-run reuses both runs
 	var reused int
 	trained = 0
-	if _, err := Sweep(context.Background(), configs, out, be, d, 10, func(e SweepEvent) {
+	if _, err := Sweep(context.Background(), configs, out, be, d, SweepScoring{EvalN: 10}, func(e SweepEvent) {
 		if e.Train != nil {
 			trained++
 		}
@@ -302,7 +302,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	// a sweep killed during run 1 step 3 resumes it
 	part := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	rows, err = Sweep(ctx, configs, part, be, d, 10, func(e SweepEvent) {
+	rows, err = Sweep(ctx, configs, part, be, d, SweepScoring{EvalN: 10}, func(e SweepEvent) {
 		if e.Train != nil && e.Run == 1 && e.Train.Step == 3 {
 			cancel()
 		}
@@ -312,7 +312,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	}
 	var resumed bool
 	trained = 0
-	if _, err := Sweep(context.Background(), configs, part, be, d, 10, func(e SweepEvent) {
+	if _, err := Sweep(context.Background(), configs, part, be, d, SweepScoring{EvalN: 10}, func(e SweepEvent) {
 		resumed = resumed || (e.Resumed && e.Run == 1)
 		if e.Train != nil {
 			trained++
@@ -325,7 +325,7 @@ func TestSweepEndToEnd(t *testing.T) {
 		t.Fatalf("resumed %v, trained %d steps, %d lines", resumed, trained, len(got))
 	}
 	for i := 1; i < 3; i++ {
-		if got[i][4] != recs[i][4] || got[i][7] != recs[i][7] {
+		if got[i][5] != recs[i][5] || got[i][8] != recs[i][8] {
 			t.Fatalf("resumed sweep row %d differs: %v vs %v", i, got[i], recs[i])
 		}
 	}
@@ -333,7 +333,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	// a folder of another config is refused
 	other := append([]chaoslib.Config(nil), configs...)
 	other[0].G = 2
-	if _, err := Sweep(context.Background(), other, out, be, d, 10, nil); err == nil || !strings.Contains(err.Error(), "another config") {
+	if _, err := Sweep(context.Background(), other, out, be, d, SweepScoring{EvalN: 10}, nil); err == nil || !strings.Contains(err.Error(), "another config") {
 		t.Fatalf("foreign run folder: %v", err)
 	}
 }
@@ -359,5 +359,71 @@ func TestTrainArgs(t *testing.T) {
 		if got := strings.Join(TrainArgs(tc.cfg, "runs/x"), " "); got != tc.want {
 			t.Errorf("TrainArgs:\n got %s\nwant %s", got, tc.want)
 		}
+	}
+}
+
+// TestSweepFinalN: with FinalN each row holds the last checkpoint's score at
+// n = FinalN (the score ScoreCheckpoints gives it with eval's seed), kept in
+// the run's folder, so that a re-run reuses it and scores nothing; a FinalN
+// beyond the test set is an error.
+func TestSweepFinalN(t *testing.T) {
+	base := chaoslib.Tiny(chaoslib.Restricted)
+	base.Dataset, base.N, base.Hidden, base.Batch, base.Chains, base.Steps = "toy", 16, []int{8}, 8, 8, 4
+	configs := Grid(SweepSpec{Base: base, Axes: []Axis{{"lr", []string{"0.05", "0.02"}}}})
+	be := cpu.New(1)
+	t.Cleanup(func() { be.Close() })
+	d := &Data{Train: toySet(40, 16, 1), Test: toySet(20, 16, 2)}
+	out := t.TempDir()
+	sweep := func(sc SweepScoring) ([]SweepRow, int, error) {
+		scored := 0
+		rows, err := Sweep(context.Background(), configs, out, be, d, sc, func(e SweepEvent) {
+			if e.Scoring {
+				scored++
+			}
+		})
+		return rows, scored, err
+	}
+	rows, scored, err := sweep(SweepScoring{EvalN: 5, FinalN: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scored != 2 || len(rows) != 2 {
+		t.Fatalf("scored %d runs, %d rows; want 2 and 2", scored, len(rows))
+	}
+	for i, r := range rows {
+		latest, err := Latest(RunDir(out, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := chaoslib.ScoreCheckpoints([]string{latest}, be, d.Test.X, 15, chaoslib.EvalOptions{Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Report == nil || r.Report.N != 15 || r.Report.EAAI != want[0].Report.EAAI || r.Report.E2 != want[0].Report.E2 {
+			t.Fatalf("run %d: report %+v, want %+v", i, r.Report, want[0].Report)
+		}
+		if _, err := os.Stat(filepath.Join(RunDir(out, i), FinalScoreFile(15))); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := ReadMetrics(filepath.Join(RunDir(out, i), "metrics.csv"))
+		if err != nil || ms[len(ms)-1].N != 5 {
+			t.Fatalf("run %d: training metrics at n = %v (%v), want 5", i, ms[len(ms)-1].N, err)
+		}
+	}
+	recs := readCSV(t, filepath.Join(out, "sweep.csv"))
+	if recs[0][4] != "n" || recs[1][4] != "15" || recs[2][4] != "15" {
+		t.Fatalf("sweep.csv n column: %v", recs)
+	}
+
+	again, scored, err := sweep(SweepScoring{EvalN: 5, FinalN: 15})
+	if err != nil || scored != 0 || !reflect.DeepEqual(again, rows) {
+		t.Fatalf("re-run: scored %d runs (want 0), err %v, rows equal %v", scored, err, reflect.DeepEqual(again, rows))
+	}
+	plain, scored, err := sweep(SweepScoring{EvalN: 5})
+	if err != nil || scored != 0 || plain[0].Report.N != 5 {
+		t.Fatalf("without FinalN: scored %d, err %v, n %d; want the last metrics row at n = 5", scored, err, plain[0].Report.N)
+	}
+	if _, _, err := sweep(SweepScoring{EvalN: 5, FinalN: 21}); err == nil || !strings.Contains(err.Error(), "20 images") {
+		t.Fatalf("FinalN beyond the test set: %v", err)
 	}
 }

@@ -32,6 +32,7 @@ func runSweep(args []string) error {
 	random := fs.Int("random", 0, "train K random points of the grid instead of all of it (0: the whole grid)")
 	sweepSeed := fs.Uint64("sweep-seed", 1, "seed of the --random draws (the runs use --seed)")
 	evalN := fs.Int("eval-n", 500, "test images (and generated samples) per evaluation")
+	finalN := fs.Int("final-n", 0, "score each run's last checkpoint again at this many test images, and rank by that (0: by the last --eval-n row); small n misranks runs, 10000 is what RESULTS.md quotes")
 	dev := deviceFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "print the configs and exit")
 	if err := fs.Parse(args); err != nil {
@@ -52,6 +53,9 @@ func runSweep(args []string) error {
 	}
 	if *evalN <= 0 {
 		return fmt.Errorf("--eval-n %d: must be > 0", *evalN)
+	}
+	if *finalN < 0 {
+		return fmt.Errorf("--final-n %d: must be ≥ 0", *finalN)
 	}
 	if *out == "" && !*dryRun {
 		return errors.New("--out DIR is required")
@@ -83,13 +87,18 @@ func runSweep(args []string) error {
 		return nil
 	}
 
+	for _, c := range configs {
+		if err := checkMemory("final-n", *finalN, c.SampleBytes(*finalN, 2)); err != nil { // as eval: the free runs and the reconstructions
+			return err
+		}
+	}
 	claim, err := runs.ClaimRun(*out, runs.KindSweep, warn)
 	if err != nil {
 		return fmt.Errorf("--out: %v", err)
 	}
 	defer claim.Release()
 	rec := map[string]any{"command": "chaosgen " + strings.Join(append([]string{"sweep"}, args...), " "),
-		"base": base, "axes": axes, "random": *random, "sweep_seed": *sweepSeed, "eval_n": *evalN, "runs": len(configs)}
+		"base": base, "axes": axes, "random": *random, "sweep_seed": *sweepSeed, "eval_n": *evalN, "final_n": *finalN, "runs": len(configs)}
 	js, _ := json.MarshalIndent(rec, "", "  ")
 	if err := chaoslib.WriteFileAtomic(filepath.Join(*out, "sweep.json"), append(js, '\n')); err != nil {
 		return err
@@ -99,13 +108,18 @@ func runSweep(args []string) error {
 		return err
 	}
 	defer be.Close()
+	if *finalN > d.Test.Len() {
+		return fmt.Errorf("--final-n %d: the %s test set has %d images", *finalN, base.Dataset, d.Test.Len())
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var pp *progressPrinter
-	rows, err := runs.Sweep(ctx, configs, *out, be, d, *evalN, func(e runs.SweepEvent) {
+	rows, err := runs.Sweep(ctx, configs, *out, be, d, runs.SweepScoring{EvalN: *evalN, FinalN: *finalN}, func(e runs.SweepEvent) {
 		switch {
 		case e.Train != nil:
 			pp.update(*e.Train)
+		case e.Scoring:
+			fmt.Fprintf(os.Stderr, "run-%03d: scoring the last checkpoint at n = %d …\n", e.Run, *finalN)
 		case e.Row != nil:
 			r := e.Row
 			note := ""
@@ -113,8 +127,8 @@ func runSweep(args []string) error {
 				note = " (already done)"
 			}
 			if r.Report != nil {
-				fmt.Fprintf(os.Stderr, "run-%03d%s: step %d  E2 %.3g  Es %.3g  EAAI %.3g  coverage %d  %s\n",
-					r.Run, note, r.Steps, r.Report.E2, r.Report.Es, r.Report.EAAI, r.Report.Coverage, r.Status)
+				fmt.Fprintf(os.Stderr, "run-%03d%s: step %d  n %d  E2 %.3g  Es %.3g  EAAI %.3g  coverage %d  %s\n",
+					r.Run, note, r.Steps, r.Report.N, r.Report.E2, r.Report.Es, r.Report.EAAI, r.Report.Coverage, r.Status)
 			} else {
 				fmt.Fprintf(os.Stderr, "run-%03d%s: %s\n", r.Run, note, r.Status)
 			}
@@ -180,7 +194,7 @@ func printSweepTable(rows []runs.SweepRow, varied []string, out string) {
 	for _, f := range varied {
 		head = append(head, f)
 	}
-	head = append(head, "steps", "E2", "Es", "ER", "EAAI", "cov", "status")
+	head = append(head, "steps", "n", "E2", "Es", "ER", "EAAI", "cov", "status")
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 	for _, r := range sorted {
@@ -194,9 +208,9 @@ func printSweepTable(rows []runs.SweepRow, varied []string, out string) {
 			if p.ER != nil {
 				er = g(*p.ER)
 			}
-			line = append(line, g(p.E2), g(p.Es), er, g(p.EAAI), fmt.Sprintf("%d/%d", p.Coverage, data.Classes))
+			line = append(line, strconv.Itoa(p.N), g(p.E2), g(p.Es), er, g(p.EAAI), fmt.Sprintf("%d/%d", p.Coverage, data.Classes))
 		} else {
-			line = append(line, "-", "-", "-", "-", "-")
+			line = append(line, "-", "-", "-", "-", "-", "-")
 		}
 		status := r.Status
 		if len(status) > 40 {

@@ -144,3 +144,23 @@ func TestSweepTableStrings(t *testing.T) {
 		t.Fatalf("best-run line does not give back run 2's config:\n%s", out)
 	}
 }
+
+// TestSweepFinalNErrors: a negative --final-n, or one whose samples would
+// not fit in memory, is refused before anything is written.
+func TestSweepFinalNErrors(t *testing.T) {
+	for _, tc := range []struct {
+		finalN, want string
+	}{
+		{"-1", "--final-n -1: must be ≥ 0"},
+		{"4000000000", "--final-n 4000000000:"},
+	} {
+		out := filepath.Join(t.TempDir(), "sw")
+		err := runSweep([]string{"--model", "restricted", "--grid", "lr=0.01", "--out", out, "--final-n", tc.finalN})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--final-n %s: error %v, want one containing %q", tc.finalN, err, tc.want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("--final-n %s: %s was created", tc.finalN, out)
+		}
+	}
+}
