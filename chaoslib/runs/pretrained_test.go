@@ -12,6 +12,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
+	"github.com/chaosgen/chaosgen/data"
 )
 
 // pretrainedEntry is one row of pretrained/results.json (scripts/results).
@@ -125,5 +126,35 @@ func TestPretrained(t *testing.T) {
 				t.Errorf("coverage %d, recorded %d", got.Coverage, want.Coverage)
 			}
 		})
+	}
+}
+
+// TestPretrainedArePresets: every shipped model was trained with its case's
+// default preset, so that `chaosgen train --model M --dataset D` (or
+// `chaosgen rbm --dataset D`) with no other flag reproduces it: the config
+// recorded in pretrained/<case>/config.json is chaoslib.Tuned (rbm.Tuned)
+// field for field.
+func TestPretrainedArePresets(t *testing.T) {
+	dir := filepath.Join("..", "..", "pretrained")
+	if _, err := os.Stat(filepath.Join(dir, "results.json")); os.IsNotExist(err) {
+		t.Skip("no pretrained/")
+	}
+	for _, c := range Cases() {
+		rec, err := ReadRunRecord(filepath.Join(dir, c.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := chaoslib.Tuned(c.Arch, c.Dataset); !sameConfig(rec.Config, want) {
+			t.Errorf("%s: shipped config\n%+v\nthe tuned preset\n%+v", c.Name(), rec.Config, want)
+		}
+	}
+	for _, ds := range data.Datasets() {
+		rec, err := ReadRBMRecord(filepath.Join(dir, "rbm-"+ds))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := rbm.Tuned(ds); rec.Config != want {
+			t.Errorf("rbm-%s: shipped config\n%+v\nrbm.Tuned\n%+v", ds, rec.Config, want)
+		}
 	}
 }
