@@ -39,7 +39,7 @@ func TestPresets(t *testing.T) {
 		{Restricted, "mnist", 1.2, 0.25, 6, 1e-3, "momentum"},
 		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 1e-3, "momentum"},
 		{Deep, "mnist", 2.5, 0.25, 4, 0.002, "sgd"},
-		{Deep, "fashion-mnist", 1.5, 0.25, 4, 0.002, "sgd"},
+		{Deep, "fashion-mnist", 2.5, 0.25, 4, 0.002, "sgd"},
 	} {
 		tuned, paper := Tuned(c.arch, c.ds), PaperMNIST(c.arch)
 		r := tuned.LearningRule

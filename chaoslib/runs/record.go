@@ -12,10 +12,11 @@ import (
 
 // RunInfo is the part of a run's config.json that every kind of run has.
 type RunInfo struct {
-	Command   string `json:"command,omitempty"` // the command line that started or resumed the run
-	Device    string `json:"device"`            // compute device
-	EvalEvery int    `json:"eval_every"`        // steps between metrics rows
-	EvalN     int    `json:"eval_n"`            // test images (and samples) per metrics row
+	Command   string   `json:"command,omitempty"`    // the command line that started the run
+	ResumedBy []string `json:"resumed_by,omitempty"` // the command lines that resumed it, oldest first
+	Device    string   `json:"device"`               // compute device
+	EvalEvery int      `json:"eval_every"`           // steps between metrics rows
+	EvalN     int      `json:"eval_n"`               // test images (and samples) per metrics row
 }
 
 // RunRecord is config.json of a chaotic model's run.

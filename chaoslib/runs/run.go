@@ -159,7 +159,12 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	if o.Device != nil {
 		device = o.Device.Name()
 	}
-	js, err := json.MarshalIndent(l.Record(RunInfo{Command: o.Command, Device: device, EvalEvery: o.EvalEvery, EvalN: o.EvalN}), "", "  ")
+	info := RunInfo{Command: o.Command, Device: device, EvalEvery: o.EvalEvery, EvalN: o.EvalN}
+	var old RunInfo
+	if o.Resume && readJSON(o.Dir, &old) == nil && old.Command != "" {
+		info.Command, info.ResumedBy = old.Command, append(old.ResumedBy, o.Command)
+	}
+	js, err := json.MarshalIndent(l.Record(info), "", "  ")
 	if err != nil {
 		return res, err
 	}

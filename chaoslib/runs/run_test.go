@@ -45,7 +45,8 @@ func toyOptions(t *testing.T, dir string, steps int) (chaoslib.Config, RunOption
 
 // TestRunWritesAndResumes: a run writes config.json, metrics.csv and
 // log-spaced checkpoints; an interrupted run resumed to the same total ends
-// with bit-identical parameters and the same metrics.
+// with bit-identical parameters and the same metrics, and its config.json
+// keeps the command that started it.
 func TestRunWritesAndResumes(t *testing.T) {
 	whole := t.TempDir()
 	res, err := Train(toyOptions(t, whole, 12))
@@ -67,6 +68,7 @@ func TestRunWritesAndResumes(t *testing.T) {
 	// interrupt after step 7, then resume
 	part := t.TempDir()
 	cfg, o := toyOptions(t, part, 12)
+	o.Command = "start"
 	ctx, cancel := context.WithCancel(context.Background())
 	o.Context = ctx
 	o.Progress = func(p Progress) {
@@ -81,10 +83,14 @@ func TestRunWritesAndResumes(t *testing.T) {
 		t.Fatal("no checkpoint at the interruption")
 	}
 	cfg, o = toyOptions(t, part, 12)
-	o.Resume = true
+	o.Resume, o.Command = true, "resume"
 	res2, err := Train(cfg, o)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// config.json keeps the command that started the run and lists the resume
+	if rec, err := ReadRunRecord(part); err != nil || rec.Command != "start" || !slices.Equal(rec.ResumedBy, []string{"resume"}) {
+		t.Fatalf("resumed run's record: command %q, resumed by %q (%v); want \"start\", [\"resume\"]", rec.Command, rec.ResumedBy, err)
 	}
 	a, _ := chaoslib.LoadCheckpoint(res.Checkpoint)
 	b, _ := chaoslib.LoadCheckpoint(res2.Checkpoint)
