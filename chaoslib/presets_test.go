@@ -38,8 +38,8 @@ func TestPresets(t *testing.T) {
 		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam"},
 		{Restricted, "mnist", 1.2, 0.25, 6, 1e-3, "momentum"},
 		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 1e-3, "momentum"},
-		{Deep, "mnist", 2.5, 0.25, 4, 0.002, "sgd"},
-		{Deep, "fashion-mnist", 2.5, 0.25, 4, 0.002, "sgd"},
+		{Deep, "mnist", 2.5, 0.25, 6, 0.002, "sgd"},
+		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.002, "sgd"},
 	} {
 		tuned, paper := Tuned(c.arch, c.ds), PaperMNIST(c.arch)
 		r := tuned.LearningRule
