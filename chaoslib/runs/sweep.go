@@ -394,6 +394,9 @@ func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be bac
 	if d == nil || d.Train == nil || d.Test == nil || be == nil {
 		return nil, errors.New("runs: Sweep needs data (train and test) and a device")
 	}
+	if sc.FinalN > d.Test.Len() {
+		return nil, fmt.Errorf("runs: final score at n = %d, but the test set has %d images", sc.FinalN, d.Test.Len())
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -542,9 +545,6 @@ func finalScore(row *SweepRow, dir string, be backend.Backend, d *Data, n int, s
 	if js, err := os.ReadFile(path); err == nil && json.Unmarshal(js, &sc) == nil && sc.Path == latest {
 		row.Report = &sc.Report
 		return nil
-	}
-	if n > d.Test.Len() {
-		return fmt.Errorf("runs: final score at n = %d, but the test set has %d images", n, d.Test.Len())
 	}
 	scoring()
 	scores, err := chaoslib.ScoreCheckpoints([]string{latest}, be, d.Test.X, n, chaoslib.EvalOptions{Classifier: d.Classifier, Seed: 1})
