@@ -60,18 +60,18 @@ var ConfigFields = []ConfigField{
 	{"Steps", "steps", "total training steps", true, func(c *Config) any { return &c.Steps }},
 	{"DataClip", "data-clip", "clip data to [−1+ε, 1−ε] (0: off)", false, func(c *Config) any { return &c.DataClip }},
 	{"Seed", "seed", "random seed (couplings, minibatches, initial conditions)", false, func(c *Config) any { return &c.Seed }},
-	{"LRSchedule", "lr-schedule", "η `schedule` after the warm-up: constant (default), or linear or cosine decay to --lr-min at the last step", false, func(c *Config) any { return &c.LRSchedule }},
+	{"LRSchedule", "lr-schedule", "η `schedule` after the warm-up: constant, or linear or cosine decay to --lr-min at the last step", false, func(c *Config) any { return &c.LRSchedule }},
 	{"LRMin", "lr-min", "floor η of a decaying --lr-schedule", false, func(c *Config) any { return &c.LRMin }},
 	{"Warmup", "warmup", "first updates during which η rises linearly to --lr (0: none)", false, func(c *Config) any { return &c.Warmup }},
-	{"Optimizer", "optimizer", "`rule` that turns the CHL direction into the update: sgd (default), momentum or adam", false, func(c *Config) any { return &c.Optimizer }},
+	{"Optimizer", "optimizer", "`rule` that turns the CHL direction into the update: sgd, momentum or adam", false, func(c *Config) any { return &c.Optimizer }},
 	{"Beta1", "beta1", "momentum μ, and Adam's β1", false, func(c *Config) any { return &c.Beta1 }},
 	{"Beta2", "beta2", "Adam's β2", false, func(c *Config) any { return &c.Beta2 }},
 	{"AdamEps", "adam-eps", "Adam's ε", false, func(c *Config) any { return &c.AdamEps }},
 	{"EMA", "ema", "decay of the parameter average that checkpoints keep and sampling uses (0: off)", false, func(c *Config) any { return &c.EMA }},
 	{"L2", "l2", "L2 penalty λ on the couplings W: −λW joins their CHL direction (0: off)", false, func(c *Config) any { return &c.L2 }},
-	{"DiagA", "diag-a", "the unrestricted model's A_ii: trained (default), or zero (held at 0)", false, func(c *Config) any { return &c.DiagA }},
-	{"ClampRelax", "clamp-relax", "closed-form relaxation by time T: exact (default), 1−e^(−T/τ), or euler, 1−(1−dt/τ)^(T/dt) as the free run", false, func(c *Config) any { return &c.ClampRelax }},
-	{"Minibatch", "minibatch", "minibatch `draw`: replace (default; with replacement), or epoch (without, reshuffled every epoch)", false, func(c *Config) any { return &c.Minibatch }},
+	{"DiagA", "diag-a", "the unrestricted model's A_ii: trained, or zero (held at 0)", false, func(c *Config) any { return &c.DiagA }},
+	{"ClampRelax", "clamp-relax", "closed-form relaxation by time T: exact, 1−e^(−T/τ), or euler, 1−(1−dt/τ)^(T/dt) as the free run", false, func(c *Config) any { return &c.ClampRelax }},
+	{"Minibatch", "minibatch", "minibatch `draw`: replace (with replacement), or epoch (without, reshuffled every epoch)", false, func(c *Config) any { return &c.Minibatch }},
 }
 
 // FieldByFlag returns the ConfigFields row of a flag (without "--").

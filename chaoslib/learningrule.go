@@ -73,6 +73,17 @@ var (
 	choices = []choice{lrSchedules, optimizers, diagAs, clampRelaxs, minibatches}
 )
 
+// ChoiceDefault returns the value that "" stands for in the Config field of
+// Go name name ("sgd" for Optimizer), and false for a field without named
+// values.
+func ChoiceDefault(name string) (string, bool) {
+	ch, ok := fieldChoice(name)
+	if !ok {
+		return "", false
+	}
+	return ch.values[0], true
+}
+
 // fieldChoice returns the choice of the Config field of Go name name.
 func fieldChoice(name string) (choice, bool) {
 	for _, ch := range choices {

@@ -7,8 +7,9 @@ import (
 
 // Preset names: the starting values of a new run (`chaosgen train --preset`).
 const (
-	// PresetTuned is the default: the paper's sizes and dynamics with the
-	// learning rule found by the search of docs/TUNING.md (Tuned).
+	// PresetTuned is the default: the paper's sizes with the learning rule
+	// and, for the 2-layer and deep models, the g, g_v and T found by the
+	// search of docs/TUNING.md (Tuned).
 	PresetTuned = "tuned"
 	// PresetPaper holds the values of docs/MODEL.md, most of them assumed
 	// because the paper text lost them (PaperMNIST).
@@ -20,8 +21,8 @@ const (
 // PresetNames lists the presets, the default first.
 func PresetNames() []string { return []string{PresetTuned, PresetPaper, PresetTiny} }
 
-// Preset returns the named preset for arch trained on dataset ("" for the
-// tuned preset's MNIST values; the other presets do not depend on it).
+// Preset returns the named preset for arch trained on dataset ("": MNIST).
+// No preset's values depend on the data set; it is only recorded.
 func Preset(name string, arch Arch, dataset string) (Config, error) {
 	var c Config
 	switch name {

@@ -5,7 +5,7 @@
 //
 // # Model
 //
-// With Units "spin" (the default), visible units v ∈ {±1}^N and hidden units
+// With Units "spin" (the zero value; Tuned uses "binary"), visible units v ∈ {±1}^N and hidden units
 // h ∈ {±1}^M; with Units "binary", v ∈ {0,1}^N and h ∈ {0,1}^M. In both the
 // energy is
 //

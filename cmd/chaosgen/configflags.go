@@ -55,8 +55,7 @@ func addFieldFlags[C any](fs *flag.FlagSet, fields []chaoslib.Field[C], dst *C, 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
 // or "tuned 0.0003, paper 0.05, tiny 0.05"; a value that differs for
 // another architecture is added in parentheses, e.g. "(deep 500,500)"; ""
-// when every preset leaves a string field at its default (its help names
-// it).
+// when every preset leaves a string field without named values empty.
 func presetNote(f chaoslib.ConfigField) string {
 	if f.Name == "Arch" {
 		return "default " + string(defaultArch)
@@ -74,8 +73,8 @@ func presetNote(f chaoslib.ConfigField) string {
 		vals = append(vals, v)
 	}
 	if same {
-		if vals[0] == "default" {
-			return "" // the help names the default
+		if vals[0] == "" {
+			return ""
 		}
 		return "preset " + vals[0]
 	}
@@ -85,8 +84,9 @@ func presetNote(f chaoslib.ConfigField) string {
 	return strings.Join(vals, ", ")
 }
 
-// presetValue is field f of the named preset for arch on MNIST: "none"
-// for an empty Hidden, "default" for another empty string field.
+// presetValue is field f of the named preset for arch: "none" for an empty
+// Hidden, the value that "" stands for in a field with named values
+// (chaoslib.ChoiceDefault), else "" for an empty string field.
 func presetValue(name string, f chaoslib.ConfigField, arch chaoslib.Arch) string {
 	c, err := chaoslib.Preset(name, arch, "")
 	if err != nil {
@@ -98,7 +98,8 @@ func presetValue(name string, f chaoslib.ConfigField, arch chaoslib.Arch) string
 	case f.Name == "Hidden":
 		return "none"
 	default:
-		return "default"
+		d, _ := chaoslib.ChoiceDefault(f.Name)
+		return d
 	}
 }
 
