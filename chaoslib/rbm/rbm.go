@@ -5,9 +5,9 @@
 //
 // # Model
 //
-// With Units "spin" (the zero value; Tuned uses "binary"), visible units v ∈ {±1}^N and hidden units
-// h ∈ {±1}^M; with Units "binary", v ∈ {0,1}^N and h ∈ {0,1}^M. In both the
-// energy is
+// With Units "spin" (the zero value; Tuned uses "binary"), visible units
+// v ∈ {±1}^N and hidden units h ∈ {±1}^M; with Units "binary", v ∈ {0,1}^N
+// and h ∈ {0,1}^M. In both the energy is
 //
 //	E(v, h) = −vᵀWh − bᵀv − cᵀh,
 //
