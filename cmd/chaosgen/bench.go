@@ -10,7 +10,6 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
-	"github.com/chaosgen/chaosgen/device"
 	"github.com/chaosgen/chaosgen/internal/openblas"
 )
 
@@ -48,9 +47,9 @@ func runBench(args []string) error {
 	if chains == nil {
 		chains = []int{cfg.Chains}
 	}
-	be, err := device.Open(*dev)
+	be, err := openDevice(*dev)
 	if err != nil {
-		return fmt.Errorf("--device: %v", err)
+		return err
 	}
 	defer be.Close()
 	var results []chaoslib.BenchResult

@@ -10,7 +10,6 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
-	"github.com/chaosgen/chaosgen/device"
 )
 
 func init() {
@@ -79,15 +78,11 @@ func runEval(args []string) error {
 		if err := checkMemory("n", cf.n, ck.Config.SampleBytes(cf.n, 2)); err != nil { // the free runs and the reconstructions
 			return err
 		}
-		be, err := device.Open(*cf.device)
-		if err != nil {
-			return fmt.Errorf("--device: %v", err)
-		}
-		defer be.Close()
-		m, err := ck.Model(be)
+		m, be, err := modelOnDevice(ck, *cf.device)
 		if err != nil {
 			return err
 		}
+		defer be.Close()
 		d, err := loadTestData(cf.dataset, cf.n)
 		if err != nil {
 			return err

@@ -13,7 +13,6 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
-	"github.com/chaosgen/chaosgen/device"
 	"github.com/chaosgen/chaosgen/figures"
 	"github.com/chaosgen/chaosgen/plots"
 )
@@ -62,9 +61,9 @@ func runFigures(args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	be, err := device.Open(*dev)
+	be, err := openDevice(*dev)
 	if err != nil {
-		return fmt.Errorf("--device: %v", err)
+		return err
 	}
 	defer be.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -11,7 +11,6 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
 	"github.com/chaosgen/chaosgen/chaoslib/chaos"
-	"github.com/chaosgen/chaosgen/device"
 )
 
 func init() {
@@ -122,9 +121,9 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 			return err
 		}
 	}
-	be, err := device.Open(dev)
+	be, err := openDevice(dev)
 	if err != nil {
-		return fmt.Errorf("--device: %v", err)
+		return err
 	}
 	defer be.Close()
 	var out []lyapunovRow

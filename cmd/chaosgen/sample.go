@@ -13,7 +13,6 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/data"
-	"github.com/chaosgen/chaosgen/device"
 	"github.com/chaosgen/chaosgen/plots"
 )
 
@@ -83,15 +82,11 @@ func runSample(args []string) error {
 	if err := checkMemory("n", n, ck.Config.SampleBytes(n, len(ts))); err != nil {
 		return err
 	}
-	be, err := device.Open(*cf.device)
-	if err != nil {
-		return fmt.Errorf("--device: %v", err)
-	}
-	defer be.Close()
-	m, err := ck.Model(be)
+	m, be, err := modelOnDevice(ck, *cf.device)
 	if err != nil {
 		return err
 	}
+	defer be.Close()
 	snaps := m.Snapshots(n, ts, rand.New(rand.NewPCG(cf.seed, streamSample)))
 	for i, x := range snaps {
 		if err := m.CheckFinite(x, ts[i]); err != nil {
