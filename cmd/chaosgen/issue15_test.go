@@ -124,6 +124,10 @@ func TestIssue15(t *testing.T) {
 		{runRBM, []string{"--out", p("r"), "--hidden", "1000000000"}, "--hidden 1000000000: must be in 1…65536"},
 		{runBench, []string{"--hidden", "100000000"}, "--hidden 100000000: must be in 1…65536"},
 		{runSample, []string{"--checkpoint", "/dev/zero"}, "not a regular file"},
+		// an unknown device, named by its flag
+		{runSample, []string{"--checkpoint", ck, "--out", p("dev.npy"), "--device", "tpu"}, `--device: unknown device "tpu"`},
+		{runEval, []string{"--checkpoint", ck, "--n", "10", "--device", "tpu"}, `--device: unknown device "tpu"`},
+		{runBench, []string{"--device", "tpu"}, `--device: unknown device "tpu"`},
 		{runSample, []string{"--checkpoint", ck100, "--png", p("g.png"), "--out", p("s100.npy")}, "not the 28×28 pixels"},
 		// time arithmetic
 		{runSample, []string{"--checkpoint", ck, "--t", "1e300"}, "at most 1000000"},
