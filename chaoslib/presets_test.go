@@ -1,6 +1,7 @@
 package chaoslib
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -25,21 +26,22 @@ func TestPresets(t *testing.T) {
 			}
 		}
 	}
-	// The tuned preset case by case (docs/TUNING.md): g, g_v, T, η and the
-	// optimizer as listed, the clip, cosine η and average of every case, and
+	// The tuned preset case by case (docs/TUNING.md): g, g_v, T, η, the
+	// optimizer and the hidden sizes as listed, the clip, cosine η and average of every case, and
 	// otherwise the paper preset's values.
 	for _, c := range []struct {
 		arch        Arch
 		ds          string
 		g, gv, T, η float64
 		optimizer   string
+		hidden      string
 	}{
-		{Unrestricted, "mnist", 1.5, 0, 4, 3e-4, "adam"},
-		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam"},
-		{Restricted, "mnist", 1.2, 0.25, 6, 1e-3, "momentum"},
-		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 1e-3, "momentum"},
-		{Deep, "mnist", 2.5, 0.25, 6, 0.002, "sgd"},
-		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.002, "sgd"},
+		{Unrestricted, "mnist", 1.5, 0, 4, 3e-4, "adam", "[]"},
+		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam", "[]"},
+		{Restricted, "mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]"},
+		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]"},
+		{Deep, "mnist", 2.5, 0.25, 6, 0.002, "sgd", "[500 500]"},
+		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.002, "sgd", "[500 500]"},
 	} {
 		tuned, paper := Tuned(c.arch, c.ds), PaperMNIST(c.arch)
 		r := tuned.LearningRule
@@ -48,10 +50,13 @@ func TestPresets(t *testing.T) {
 			t.Errorf("tuned %s %s: g %g, g_v %g, T %g, η %g, %s, clip %g, %s, EMA %g; want g %g, g_v %g, T %g, η %g, %s, clip 0.05, cosine, EMA 0.999",
 				c.arch, c.ds, tuned.G, tuned.GVisible, tuned.T, tuned.LR, r.Optimizer, tuned.DataClip, r.LRSchedule, r.EMA, c.g, c.gv, c.T, c.η, c.optimizer)
 		}
+		if got := fmt.Sprint(tuned.Hidden); got != c.hidden {
+			t.Errorf("tuned %s %s: hidden sizes %s, want %s", c.arch, c.ds, got, c.hidden)
+		}
 		if want := map[bool]string{true: "zero", false: ""}[c.arch == Unrestricted]; r.DiagA != want {
 			t.Errorf("tuned %s %s: DiagA %q, want %q", c.arch, c.ds, r.DiagA, want)
 		}
-		tuned.G, tuned.GVisible, tuned.T, tuned.LR, tuned.DataClip, tuned.Dataset = paper.G, paper.GVisible, paper.T, paper.LR, paper.DataClip, paper.Dataset
+		tuned.G, tuned.GVisible, tuned.T, tuned.LR, tuned.DataClip, tuned.Dataset, tuned.Hidden = paper.G, paper.GVisible, paper.T, paper.LR, paper.DataClip, paper.Dataset, paper.Hidden
 		tuned.LearningRule, paper.LearningRule = LearningRule{}, LearningRule{}
 		if !sameFields(tuned, paper) {
 			t.Errorf("tuned %s %s differs from the paper preset beyond the values above:\n%+v\n%+v", c.arch, c.ds, tuned, paper)
