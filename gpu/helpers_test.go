@@ -134,15 +134,16 @@ func compareTraining(a, b trainSummary) trainGap {
 // agree only in size, and the test compares what the paper cares about, the
 // statistics of the samples, loosely. margin_test.go measures on the CPU
 // what bound-sized GEMM noise does to the same training (worst of 8 noise
-// seeds: parameters 22%, ⟨φ²⟩ 2.7%, E2 5.5%, ⟨φ⟩ 4e-4) and checks that
-// these margins hold it with room to spare. Gross errors (a wrong
+// seeds, with OpenBLAS's Haswell and SkylakeX kernels: parameters 18%,
+// ⟨φ²⟩ 4.9%, E2 37%, ⟨φ⟩ 3.4e-4) and checks that these margins hold it
+// with room to spare. Gross errors (a wrong
 // transpose, a missing bias, a sign) move the parameters by 100% or more.
 const (
 	marginStep1 = 1e-4 // one step: RMS(Δparam)/RMS(param), each trained matrix
 	marginParam = 0.6  // 20 steps: same
 	marginMean  = 0.01 // 20 steps: |Δ⟨φ(v)⟩|
-	marginQ     = 0.08 // 20 steps: |Δ⟨φ(v)²⟩|/⟨φ(v)²⟩
-	marginE2    = 0.15 // 20 steps: |ΔE2|/E2
+	marginQ     = 0.12 // 20 steps: |Δ⟨φ(v)²⟩|/⟨φ(v)²⟩
+	marginE2    = 1.0  // 20 steps: |ΔE2|/E2
 	noiseULP    = 0x1p-24
 )
 

@@ -32,7 +32,9 @@ func TestStepOneMarginCalibration(t *testing.T) {
 }
 
 // TestTrainingMarginCalibration: 20 steps of the Tiny 2-layer model, with
-// two noise seeds (seed 2 is among the worst of the 8 measured).
+// 8 noise seeds. How far the noise moves the training depends on the
+// OpenBLAS kernel: with SkylakeX, seeds 2 and 5 are the worst (E2 by 37%);
+// with Haswell, seed 8 (26%).
 func TestTrainingMarginCalibration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
@@ -41,7 +43,7 @@ func TestTrainingMarginCalibration(t *testing.T) {
 	ref := cpu.New(2)
 	defer ref.Close()
 	a := trainAndSample(t, ref, cfg, 500)
-	for seed := uint64(1); seed <= 2; seed++ {
+	for seed := uint64(1); seed <= 8; seed++ {
 		noisy := &noisyCPU{Backend: cpu.New(2), rng: rand.New(rand.NewPCG(seed, 3))}
 		g := compareTraining(a, trainAndSample(t, noisy, cfg, 500))
 		noisy.Close()
