@@ -27,8 +27,8 @@ func TestPresets(t *testing.T) {
 		}
 	}
 	// The tuned preset case by case (docs/TUNING.md): g, g_v, T, η, the
-	// optimizer and the hidden sizes as listed, the clip, cosine η and average of every case, and
-	// otherwise the paper preset's values.
+	// optimizer and the hidden sizes as listed, the clip, cosine η and
+	// average of every case, and otherwise the paper preset's values.
 	for _, c := range []struct {
 		arch        Arch
 		ds          string
