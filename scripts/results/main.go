@@ -175,13 +175,25 @@ func markdown(entries []Entry, n int) string {
 		fmt.Fprintf(&b, "| %s | %.3g | %.3g | %s | %.3f | %.3f | %.3f | %d/10 | %d | %.0f s |\n",
 			e.Name, r.E2, r.Es, er, r.EAAI, r.AATruth, r.AASyn, r.Coverage, e.Steps, e.Seconds)
 	}
-	b.WriteString("\n## Commands\n\nEach model was trained by the command below (recorded in its config.json) with OpenBLAS's own kernel choice on\nthis machine (Cooperlake, or SkylakeX for the 2-layer models and RBMs of round 12; the two can round differently), mostly with several runs side by side on the 2 cores:\nthe training times are those of a shared machine.\nThe same kernel family gives the same parameters. Another one rounds GEMMs differently, and the chaotic runs\nthen end with statistically similar but different parameters. `scripts/pretrained.sh RUNS` then packed the\nchaotic models' final checkpoints for sampling (`chaosgen pack --sampling`: the averaged parameters) into\n`pretrained/<case>/checkpoints/`, copied the RBMs' final checkpoints, and ran this program.\n\n")
+	b.WriteString("\n## Commands\n\nEach model was trained by the command below (recorded in its config.json) with OpenBLAS's own kernel choice on\nthis machine (Cooperlake, or SkylakeX for the 2-layer models and RBMs of rounds 12 and 13; the two can round differently), mostly with several runs side by side on the 2 cores:\nthe training times are those of a shared machine.\nThe same kernel family gives the same parameters. Another one rounds GEMMs differently, and the chaotic runs\nthen end with statistically similar but different parameters. `scripts/pretrained.sh RUNS` then packed the\nchaotic models' final checkpoints for sampling (`chaosgen pack --sampling`: the averaged parameters) into\n`pretrained/<case>/checkpoints/`, copied the RBMs' final checkpoints, and ran this program. The run folder\n(`--out`) is written here as `runs/<case>`; config.json holds the one on the training machine.\n\n")
 	for _, e := range entries {
-		fmt.Fprintf(&b, "- **%s**: `%s`\n", e.Name, e.Command)
+		fmt.Fprintf(&b, "- **%s**: `%s`\n", e.Name, relativeOut(e.Command, e.Name))
 	}
 	b.WriteString("\n## Samples\n\n")
 	for _, e := range entries {
 		fmt.Fprintf(&b, "![%s](docs/results/%s.png)\n\n", e.Name, e.Name)
 	}
 	return b.String()
+}
+
+// relativeOut returns command with the folder after --out replaced by
+// runs/<name>, so that RESULTS.md does not show the training machine's paths.
+func relativeOut(command, name string) string {
+	f := strings.Fields(command)
+	for i := range f[:max(len(f)-1, 0)] {
+		if f[i] == "--out" {
+			f[i+1] = "runs/" + name
+		}
+	}
+	return strings.Join(f, " ")
 }
