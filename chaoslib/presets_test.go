@@ -38,7 +38,7 @@ func TestPresets(t *testing.T) {
 	}{
 		{Unrestricted, "mnist", 1.5, 0, 4, 3e-4, "adam", "[]"},
 		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam", "[]"},
-		{Restricted, "mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]"},
+		{Restricted, "mnist", 1.2, 0.25, 6, 2.5e-4, "momentum", "[2000]"},
 		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]"},
 		{Deep, "mnist", 2.5, 0.25, 6, 0.002, "sgd", "[500 500]"},
 		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.002, "sgd", "[500 500]"},
@@ -61,6 +61,9 @@ func TestPresets(t *testing.T) {
 		if !sameFields(tuned, paper) {
 			t.Errorf("tuned %s %s differs from the paper preset beyond the values above:\n%+v\n%+v", c.arch, c.ds, tuned, paper)
 		}
+	}
+	if mnist, dflt := Tuned(Restricted, "mnist"), Tuned(Restricted, ""); fmt.Sprint(mnist.Hidden) != fmt.Sprint(dflt.Hidden) || dflt.Dataset != "mnist" {
+		t.Errorf(`tuned restricted "": hidden %v, data set %q; want MNIST's %v`, dflt.Hidden, dflt.Dataset, mnist.Hidden)
 	}
 	if _, err := Preset("huge", Restricted, ""); err == nil || !strings.Contains(err.Error(), "tuned, paper, tiny") {
 		t.Errorf("unknown preset: %v", err)

@@ -9,7 +9,7 @@ import "github.com/chaosgen/chaosgen/chaoslib"
 // the data's pixel count.
 var ConfigFields = []chaoslib.Field[Config]{
 	{Name: "Dataset", Flag: "dataset", Help: "data set: mnist or fashion-mnist", Ptr: func(c *Config) any { return &c.Dataset }},
-	{Name: "M", Flag: "hidden", Help: "hidden units M (as the 2-layer chaotic model)", Ptr: func(c *Config) any { return &c.M }},
+	{Name: "M", Flag: "hidden", Help: "hidden units M", Ptr: func(c *Config) any { return &c.M }},
 	{Name: "K", Flag: "k", Help: "Gibbs steps v→h→v per update and per sample", Ptr: func(c *Config) any { return &c.K }},
 	{Name: "LR", Flag: "lr", Help: "learning rate η", Ptr: func(c *Config) any { return &c.LR }},
 	{Name: "Batch", Flag: "batch", Help: "minibatch size B", Ptr: func(c *Config) any { return &c.Batch }},

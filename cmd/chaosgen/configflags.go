@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/data"
 )
 
 // configFlags registers --preset and one flag per chaoslib.ConfigFields row.
@@ -54,19 +55,35 @@ func addFieldFlags[C any](fs *flag.FlagSet, fields []chaoslib.Field[C], dst *C, 
 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
 // or "tuned 0.0003, paper 0.05, tiny 0.05"; a value that differs for
-// another architecture is added in parentheses, e.g. "(deep 500,500)"; ""
-// when every preset leaves a string field without named values empty.
+// another architecture or data set is added in parentheses, e.g. "(deep
+// 500,500)" or "(fashion-mnist 1000)"; "" when every preset leaves a string
+// field without named values empty.
 func presetNote(f chaoslib.ConfigField) string {
 	if f.Name == "Arch" {
 		return "default " + string(defaultArch)
 	}
+	archs := []chaoslib.Arch{defaultArch} // its own values first
+	for _, a := range chaoslib.Archs() {
+		if a != defaultArch {
+			archs = append(archs, a)
+		}
+	}
 	var vals []string
 	same := true
 	for _, name := range chaoslib.PresetNames() {
-		v := presetValue(name, f, defaultArch)
-		for _, a := range chaoslib.Archs() {
-			if d := presetValue(name, f, a); d != presetValue(name, f, defaultArch) {
-				v += " (" + string(a) + " " + d + ")"
+		v0 := presetValue(name, f, defaultArch, "")
+		v := v0
+		for _, a := range archs {
+			label, onMNIST := string(a)+" ", presetValue(name, f, a, "")
+			if a == defaultArch {
+				label = ""
+			} else if onMNIST != v0 {
+				v += " (" + label + onMNIST + ")"
+			}
+			for _, ds := range data.Datasets()[1:] { // [0] is MNIST
+				if d := presetValue(name, f, a, ds); d != onMNIST {
+					v += " (" + label + ds + " " + d + ")"
+				}
 			}
 		}
 		same = same && (len(vals) == 0 || v == vals[0])
@@ -84,11 +101,12 @@ func presetNote(f chaoslib.ConfigField) string {
 	return strings.Join(vals, ", ")
 }
 
-// presetValue is field f of the named preset for arch: "none" for an empty
-// Hidden, the value that "" stands for in a field with named values
-// (chaoslib.ChoiceDefault), else "" for an empty string field.
-func presetValue(name string, f chaoslib.ConfigField, arch chaoslib.Arch) string {
-	c, err := chaoslib.Preset(name, arch, "")
+// presetValue is field f of the named preset for arch on dataset ("":
+// MNIST): "none" for an empty Hidden, the value that "" stands for in a
+// field with named values (chaoslib.ChoiceDefault), else "" for an empty
+// string field.
+func presetValue(name string, f chaoslib.ConfigField, arch chaoslib.Arch, dataset string) string {
+	c, err := chaoslib.Preset(name, arch, dataset)
 	if err != nil {
 		panic("chaosgen: " + err.Error())
 	}

@@ -204,3 +204,30 @@ func TestRBMResumeRules(t *testing.T) {
 		t.Errorf("--k 0: %v", err)
 	}
 }
+
+// TestDefaultsFollowDataset: with no --hidden, train takes the 2-layer
+// model's M of the tuned preset for the --dataset given (it differs between
+// the data sets), and --hidden overrides it.
+func TestDefaultsFollowDataset(t *testing.T) {
+	mnist, fashion := chaoslib.Tuned(chaoslib.Restricted, "mnist").Hidden[0], chaoslib.Tuned(chaoslib.Restricted, "fashion-mnist").Hidden[0]
+	if mnist == fashion {
+		t.Fatalf("the tuned preset has M = %d on both data sets; this test needs them to differ", mnist)
+	}
+	for _, c := range []struct {
+		args []string
+		m    int
+	}{
+		{nil, mnist},
+		{[]string{"--dataset", "mnist"}, mnist},
+		{[]string{"--dataset", "fashion-mnist"}, fashion},
+		{[]string{"--dataset", "fashion-mnist", "--hidden", "300"}, 300},
+	} {
+		j, err := parseTrain(append([]string{"--out", "x"}, c.args...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.cfg.Hidden[0] != c.m {
+			t.Errorf("%q: M %d, want %d", c.args, j.cfg.Hidden[0], c.m)
+		}
+	}
+}
