@@ -22,8 +22,9 @@ const (
 func PresetNames() []string { return []string{PresetTuned, PresetPaper, PresetTiny} }
 
 // Preset returns the named preset for arch trained on dataset ("": MNIST).
-// Only the tuned 2-layer model's M depends on the data set (Tuned); the
-// other values are the same for both, and the data set is recorded.
+// Only the tuned 2-layer model's M, and with it η, depends on the data set
+// (Tuned); the other values are the same for both, and the data set is
+// recorded.
 func Preset(name string, arch Arch, dataset string) (Config, error) {
 	var c Config
 	switch name {
@@ -59,9 +60,10 @@ func PaperMNIST(arch Arch) Config {
 	return c
 }
 
-// Tuned returns the `tuned` preset for arch on dataset ("": MNIST): PaperMNIST's dt, τ,
-// σ, B = P = 200, 10⁴ steps and sizes (but for the 2-layer model's M), with
-// the settings that gave the best indices at n = 10,000 in docs/TUNING.md.
+// Tuned returns the `tuned` preset for arch on dataset ("": MNIST):
+// PaperMNIST's dt, τ, σ, B = P = 200, 10⁴ steps and sizes (but for the
+// 2-layer model's M), with the settings that gave the best indices at
+// n = 10,000 in docs/TUNING.md.
 // Every case clips the data to ±0.95, decays η to 0 by a cosine and samples
 // from an exponential average of the parameters (decay 0.999) (round 7).
 // Then, case by case:
