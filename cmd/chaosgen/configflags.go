@@ -56,7 +56,8 @@ func addFieldFlags[C any](fs *flag.FlagSet, fields []chaoslib.Field[C], dst *C, 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
 // or "tuned 0.0003, paper 0.05, tiny 0.05"; a value that differs for
 // another architecture or data set is added in parentheses, e.g. "(deep
-// 500,500)" or "(fashion-mnist 1000)"; "" when every preset leaves a string
+// 500,500)" or "(fashion-mnist 1000)" (the Dataset field itself is
+// named by the data set, so it has no such note); "" when every preset leaves a string
 // field without named values empty.
 func presetNote(f chaoslib.ConfigField) string {
 	if f.Name == "Arch" {
@@ -81,7 +82,7 @@ func presetNote(f chaoslib.ConfigField) string {
 				v += " (" + label + onMNIST + ")"
 			}
 			for _, ds := range data.Datasets()[1:] { // [0] is MNIST
-				if d := presetValue(name, f, a, ds); d != onMNIST {
+				if d := presetValue(name, f, a, ds); d != onMNIST && f.Name != "Dataset" {
 					v += " (" + label + ds + " " + d + ")"
 				}
 			}
