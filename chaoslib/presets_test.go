@@ -8,7 +8,7 @@ import (
 
 // TestPresets: every preset validates for every architecture and data set
 // and records the data set; the tuned preset keeps the paper preset's
-// sizes and dynamics and changes only the learning rule's values.
+// dt, τ, σ and B = P, and changes only the values listed below.
 func TestPresets(t *testing.T) {
 	for _, name := range PresetNames() {
 		for _, a := range Archs() {
@@ -40,8 +40,8 @@ func TestPresets(t *testing.T) {
 		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam", "[]"},
 		{Restricted, "mnist", 1.2, 0.25, 6, 2.5e-4, "momentum", "[2000]"},
 		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]"},
-		{Deep, "mnist", 2.5, 0.25, 6, 0.002, "sgd", "[500 500]"},
-		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.002, "sgd", "[500 500]"},
+		{Deep, "mnist", 2.5, 0.25, 6, 0.002, "sgd", "[1000 500]"},
+		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.002, "sgd", "[1000 500]"},
 	} {
 		tuned, paper := Tuned(c.arch, c.ds), PaperMNIST(c.arch)
 		r := tuned.LearningRule

@@ -66,10 +66,11 @@ func TestProgressHTML(t *testing.T) {
 // the code, and says which one is in use.
 func TestAboutModels(t *testing.T) {
 	quick := runs.QuickConfig(runs.Case{Arch: chaoslib.Restricted, Dataset: "mnist"})
+	deep := runs.TunedConfig(runs.Case{Arch: chaoslib.Deep, Dataset: "mnist"})
 	nb := Notebook{Quick: true}
 	md := nb.AboutModels()
 	for _, want := range []string{fmt.Sprintf("%d steps", quick.Steps), fmt.Sprintf("B = %d", quick.Batch),
-		fmt.Sprintf("η = %g", quick.LR), "runs with the quick configuration", "[500 500] (deep)"} {
+		fmt.Sprintf("η = %g", quick.LR), "runs with the quick configuration", fmt.Sprintf("%v (deep)", deep.Hidden)} {
 		if !strings.Contains(md, want) {
 			t.Errorf("AboutModels lacks %q:\n%s", want, md)
 		}
