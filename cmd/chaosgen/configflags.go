@@ -56,9 +56,9 @@ func addFieldFlags[C any](fs *flag.FlagSet, fields []chaoslib.Field[C], dst *C, 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
 // or "tuned 0.0003, paper 0.05, tiny 0.05"; a value that differs for
 // another architecture or data set is added in parentheses, e.g. "(deep
-// 500,500)" or "(fashion-mnist 1000)" (the Dataset field itself is
-// named by the data set, so it has no such note); "" when every preset leaves a string
-// field without named values empty.
+// 500,500)" or "(fashion-mnist 1000)" (but for the Dataset field, which
+// the data set names); "" when every preset leaves a string field without
+// named values empty.
 func presetNote(f chaoslib.ConfigField) string {
 	if f.Name == "Arch" {
 		return "default " + string(defaultArch)
@@ -81,8 +81,11 @@ func presetNote(f chaoslib.ConfigField) string {
 			} else if onMNIST != v0 {
 				v += " (" + label + onMNIST + ")"
 			}
+			if f.Name == "Dataset" {
+				continue // named by the data set itself
+			}
 			for _, ds := range data.Datasets()[1:] { // [0] is MNIST
-				if d := presetValue(name, f, a, ds); d != onMNIST && f.Name != "Dataset" {
+				if d := presetValue(name, f, a, ds); d != onMNIST {
 					v += " (" + label + ds + " " + d + ")"
 				}
 			}
