@@ -96,7 +96,7 @@ func Tuned(arch Arch, dataset string) Config {
 			m = 1000
 		}
 		c.G, c.GVisible, c.T, c.Optimizer, c.Hidden = 1.2, 0.25, 6, "momentum", []int{m}
-		c.LR = RestrictedLRTimesM / float64(m)
+		c.LR, _ = TunedLR(arch, c.Hidden)
 	case arch == Deep:
 		c.G, c.GVisible, c.T, c.LR, c.Optimizer = 2.5, 0.25, 6, 0.002, "sgd"
 		c.Hidden = []int{1000, 500}
@@ -107,6 +107,21 @@ func Tuned(arch Arch, dataset string) Config {
 // RestrictedLRTimesM is η·M of the tuned 2-layer model: η = 5·10⁻⁴ at
 // M = 1,000 and 2.5·10⁻⁴ at M = 2,000 (docs/TUNING.md, rounds 12 and 13).
 const RestrictedLRTimesM = 0.5
+
+// TunedLR returns the tuned preset's η for arch with the given hidden sizes
+// and ok = true when that η depends on the sizes: for the 2-layer model,
+//
+//	η = RestrictedLRTimesM / M.
+//
+// For the other models the tuned η does not depend on the sizes (ok = false).
+// A run of the tuned preset with other hidden sizes and no η of its own
+// takes this η (`chaosgen train --hidden M`).
+func TunedLR(arch Arch, hidden []int) (lr float64, ok bool) {
+	if arch != Restricted || len(hidden) != 1 || hidden[0] <= 0 {
+		return 0, false
+	}
+	return RestrictedLRTimesM / float64(hidden[0]), true
+}
 
 // Tiny returns a small, fast configuration for tests and quick notebook runs:
 // the paper's dynamics (g, τ, dt, T) with few hidden units, small batches and

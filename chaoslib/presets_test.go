@@ -79,3 +79,25 @@ func sameFields(a, b Config) bool {
 	}
 	return true
 }
+
+// TestTunedLR: the tuned 2-layer model's η is RestrictedLRTimesM / M, by
+// hand; the other models' tuned η does not depend on their sizes.
+func TestTunedLR(t *testing.T) {
+	for _, c := range []struct {
+		arch   Arch
+		hidden []int
+		lr     float64
+		ok     bool
+	}{
+		{Restricted, []int{1000}, 5e-4, true},
+		{Restricted, []int{2000}, 2.5e-4, true},
+		{Restricted, []int{250}, 0.002, true},
+		{Restricted, nil, 0, false},
+		{Deep, []int{1000, 500}, 0, false},
+		{Unrestricted, nil, 0, false},
+	} {
+		if lr, ok := TunedLR(c.arch, c.hidden); lr != c.lr || ok != c.ok {
+			t.Errorf("TunedLR(%s, %v) = %g, %v; want %g, %v", c.arch, c.hidden, lr, ok, c.lr, c.ok)
+		}
+	}
+}

@@ -151,8 +151,9 @@ func applyFields[C any](dst *C, src C, fields []chaoslib.Field[C]) {
 }
 
 // config builds the Config of a new run: the preset for --model, then the
-// flags that were given, then validation and the memory estimate of
-// training. Errors name the flag.
+// flags that were given (with --hidden and no --lr, the tuned 2-layer
+// model's η follows M: chaoslib.TunedLR), then validation and the memory
+// estimate of training. Errors name the flag.
 func (c *configFlags) config() (chaoslib.Config, error) {
 	arch := defaultArch
 	if setFlag(c.fs, "model") {
@@ -167,6 +168,11 @@ func (c *configFlags) config() (chaoslib.Config, error) {
 		return cfg, fmt.Errorf("--preset %q: want one of %s", c.preset, strings.Join(chaoslib.PresetNames(), ", "))
 	}
 	applyFields(&cfg, *c.scratch, c.given())
+	if c.preset == chaoslib.PresetTuned && setFlag(c.fs, "hidden") && !setFlag(c.fs, "lr") {
+		if lr, ok := chaoslib.TunedLR(cfg.Arch, cfg.Hidden); ok {
+			cfg.LR = lr
+		}
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, flagError(err)
 	}

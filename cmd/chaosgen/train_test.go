@@ -206,28 +206,35 @@ func TestRBMResumeRules(t *testing.T) {
 }
 
 // TestDefaultsFollowDataset: with no --hidden, train takes the 2-layer
-// model's M of the tuned preset for the --dataset given (it differs between
-// the data sets), and --hidden overrides it.
+// model's M and η of the tuned preset for the --dataset given (they differ
+// between the data sets); --hidden overrides M, and then η follows it
+// (chaoslib.TunedLR) unless --lr is given too or the preset is not tuned.
 func TestDefaultsFollowDataset(t *testing.T) {
-	mnist, fashion := chaoslib.Tuned(chaoslib.Restricted, "mnist").Hidden[0], chaoslib.Tuned(chaoslib.Restricted, "fashion-mnist").Hidden[0]
-	if mnist == fashion {
-		t.Fatalf("the tuned preset has M = %d on both data sets; this test needs them to differ", mnist)
+	mnist, fashion := chaoslib.Tuned(chaoslib.Restricted, "mnist"), chaoslib.Tuned(chaoslib.Restricted, "fashion-mnist")
+	if mnist.Hidden[0] == fashion.Hidden[0] {
+		t.Fatalf("the tuned preset has M = %d on both data sets; this test needs them to differ", mnist.Hidden[0])
 	}
+	paper := chaoslib.PaperMNIST(chaoslib.Restricted)
 	for _, c := range []struct {
 		args []string
 		m    int
+		lr   float64
 	}{
-		{nil, mnist},
-		{[]string{"--dataset", "mnist"}, mnist},
-		{[]string{"--dataset", "fashion-mnist"}, fashion},
-		{[]string{"--dataset", "fashion-mnist", "--hidden", "300"}, 300},
+		{nil, mnist.Hidden[0], mnist.LR},
+		{[]string{"--dataset", "mnist"}, mnist.Hidden[0], mnist.LR},
+		{[]string{"--dataset", "fashion-mnist"}, fashion.Hidden[0], fashion.LR},
+		{[]string{"--dataset", "mnist", "--hidden", "1000"}, 1000, fashion.LR}, // fashion-mnist's M
+		{[]string{"--dataset", "fashion-mnist", "--hidden", "250"}, 250, 0.002},
+		{[]string{"--hidden", "250", "--lr", "0.01"}, 250, 0.01},
+		{[]string{"--preset", "paper", "--hidden", "250"}, 250, paper.LR},
+		{[]string{"--model", "deep", "--hidden", "250,250"}, 250, chaoslib.Tuned(chaoslib.Deep, "").LR},
 	} {
 		j, err := parseTrain(append([]string{"--out", "x"}, c.args...))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if j.cfg.Hidden[0] != c.m {
-			t.Errorf("%q: M %d, want %d", c.args, j.cfg.Hidden[0], c.m)
+		if j.cfg.Hidden[0] != c.m || j.cfg.LR != c.lr {
+			t.Errorf("%q: M %d, η %g; want %d, %g", c.args, j.cfg.Hidden[0], j.cfg.LR, c.m, c.lr)
 		}
 	}
 }
