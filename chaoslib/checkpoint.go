@@ -150,6 +150,30 @@ func (ck *Checkpoint) ForSampling() {
 	ck.Extra[samplingOnlyKey] = true
 }
 
+// float16Key marks, in Extra, a checkpoint whose parameters Float16 rounded
+// to half floats; Save stores them as such.
+const float16Key = "float16"
+
+// Float16 rounds every parameter of ck, a checkpoint reduced by ForSampling,
+// to the nearest IEEE half float (npz.Float16: 11 significant bits, so
+//
+//	|w' − w| ≤ 2⁻¹¹ |w|
+//
+// for |w| ≥ 2⁻¹⁴, and ≤ 2⁻²⁵ below), and has Save store them in 2 bytes each
+// ('<f2'), about halving the file. The rounded parameters are the model
+// from then on: its samples are not those of the float32 model, though
+// they are drawn in the same way.
+func (ck *Checkpoint) Float16() error {
+	if ck.Extra[samplingOnlyKey] != true {
+		return errors.New("chaoslib: only a checkpoint reduced for sampling (ForSampling) can be stored in half floats")
+	}
+	for _, p := range ck.Params {
+		npz.RoundFloat16(p.Data)
+	}
+	ck.Extra[float16Key] = true
+	return nil
+}
+
 // Model builds the checkpoint's model on be for sampling: its stored
 // parameters, replaced by their averages (ema_…) when the checkpoint has
 // them; fixed couplings left out by Compact are redrawn from the seed and
@@ -254,11 +278,12 @@ func (ck *Checkpoint) Resume(be backend.Backend, data blas32.General) (*Trainer,
 }
 
 // Save writes ck to path atomically: a temporary file in the same folder,
-// synced, then renamed over path.
+// synced, then renamed over path. The arrays are float32, or half floats
+// after Float16.
 func (ck *Checkpoint) Save(path string) error {
 	var arrays []npz.Array
 	for _, p := range append(append([]Param(nil), ck.Params...), ck.State...) {
-		arrays = append(arrays, npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data})
+		arrays = append(arrays, npz.Array{Name: p.Name, Rows: p.Rows, Cols: p.Cols, Data: p.Data, Float16: ck.Extra[float16Key] == true})
 	}
 	meta := checkpointMeta{Format: checkpointFormat, Version: checkpointVersion,
 		Config: ck.Config, Step: ck.Step, RNG: ck.RNG, Arrays: npz.Describe(arrays), Extra: ck.Extra,

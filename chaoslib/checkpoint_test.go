@@ -2,6 +2,7 @@ package chaoslib
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,5 +219,62 @@ func TestCheckpointForSampling(t *testing.T) {
 	}
 	if _, err := got.Resume(newCPU(t), toyData(64, cfg.N, 1)); err == nil || !strings.Contains(err.Error(), "reduced for sampling") {
 		t.Fatalf("Resume of a reduced checkpoint: %v", err)
+	}
+}
+
+// TestCheckpointFloat16: a sampling checkpoint stored in half floats loads
+// as the rounded parameters, each within 2⁻¹¹ of its float32 value
+// (relative, or 2⁻²⁵ absolute below the normal halves), some of them
+// changed; the fixed couplings are redrawn in full precision; a checkpoint
+// that keeps its training state is refused.
+func TestCheckpointFloat16(t *testing.T) {
+	for _, arch := range Archs() {
+		tr := mustTrainer(t, toyConfig(arch))
+		if err := tr.Train(nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Checkpoint().Float16(); err == nil || !strings.Contains(err.Error(), "reduced for sampling") {
+			t.Fatalf("%s: Float16 of a full checkpoint: %v", arch, err)
+		}
+		ck := tr.Checkpoint()
+		ck.Compact()
+		ck.ForSampling()
+		if err := ck.Float16(); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "ck.npz")
+		if err := ck.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		got, err := LoadCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := got.Model(newCPU(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := 0
+		raw := map[string]Param{}
+		for _, p := range tr.M.Params() {
+			raw[p.Name] = p
+		}
+		for _, p := range m.Params() {
+			for i, v := range p.Data {
+				w := raw[p.Name].Data[i]
+				if !p.Trained && v != w {
+					t.Fatalf("%s: fixed coupling %s[%d] = %g, want %g", arch, p.Name, i, v, w)
+				}
+				if d := math.Abs(float64(v - w)); d > math.Max(math.Abs(float64(w))/2048, 1.0/(1<<25)) {
+					t.Fatalf("%s: %s[%d] = %g from %g, further than half a half-float ulp", arch, p.Name, i, v, w)
+				}
+				if v != w {
+					changed++
+				}
+			}
+		}
+		if changed == 0 {
+			t.Fatalf("%s: no parameter changed: the test cannot tell the rounding happened", arch)
+		}
 	}
 }

@@ -107,6 +107,7 @@ func TestIssue15(t *testing.T) {
 		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("link.npy")}, "symbolic link"},
 		{runPack, []string{"--checkpoint", ck, "--out", ck}, "is also the input"},
 		{runPack, []string{"--checkpoint", odd, "--out", p("packed.npz")}, "does not match the checkpoint's SHA-256"},
+		{runPack, []string{"--checkpoint", ck, "--out", p("packed.npz"), "--float16"}, "--float16 needs --sampling"},
 		{runTrain, []string{"--out", p("rbm-run")}, `holds a run of kind "rbm" (recognised by its files), not "train"`},
 		{runTrain, []string{"--out", p("other")}, "not empty and holds no run of kind \"train\""},
 		{runRBM, []string{"--out", trainRun}, `holds a run of kind "train"`},

@@ -14,10 +14,11 @@ func init() {
 }
 
 func runPack(args []string) error {
-	fs := newFlags("pack", "--checkpoint IN.npz --out OUT.npz [--sampling]")
+	fs := newFlags("pack", "--checkpoint IN.npz --out OUT.npz [--sampling [--float16]]")
 	in := fs.String("checkpoint", "", "checkpoint to compact (required)")
 	out := fs.String("out", "", "compact checkpoint to write (required)")
 	sampling := fs.Bool("sampling", false, "keep only what sampling needs: the averaged parameters in place of the raw ones, no optimizer state (about 4× smaller with --ema and Adam; cannot --resume)")
+	half := fs.Bool("float16", false, "with --sampling: store the parameters as IEEE half floats, each rounded to 11 significant bits (about half the size; the rounded model samples differently from the float32 one)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -26,6 +27,9 @@ func runPack(args []string) error {
 	}
 	if *in == "" || *out == "" {
 		return errors.New("--checkpoint IN and --out OUT are required")
+	}
+	if *half && !*sampling {
+		return errors.New("--float16 needs --sampling: a checkpoint to resume from keeps float32")
 	}
 	if err := checkOutputs([]string{*in}, output{"out", *out}); err != nil {
 		return err
@@ -37,6 +41,11 @@ func runPack(args []string) error {
 	ck.Compact()
 	if *sampling {
 		ck.ForSampling()
+	}
+	if *half {
+		if err := ck.Float16(); err != nil {
+			return err
+		}
 	}
 	if err := verifyRedraw(ck); err != nil {
 		return fmt.Errorf("--checkpoint %s: %v; not packed", *in, err)

@@ -1,8 +1,9 @@
 // Package npz reads and writes the container of chaosgen's model files: an
 // .npz (a zip of .npy arrays, which numpy.load opens) holding float32
-// rows×cols arrays as <name>.npy and a "meta.json" entry. The caller's JSON
-// lists each array with its shape and the SHA-256 of its data (ArrayInfo),
-// which Reader.Array checks.
+// rows×cols arrays as <name>.npy, stored as float32 ('<f4') or, when asked,
+// as IEEE half floats ('<f2'), and a "meta.json" entry. The caller's JSON
+// lists each array with its shape, storage type and the SHA-256 of its
+// stored data (ArrayInfo), which Reader.Array checks.
 package npz
 
 import (
@@ -21,29 +22,55 @@ import (
 // MetaEntry is the name of the JSON entry.
 const MetaEntry = "meta.json"
 
-// Array is a named float32 rows×cols matrix, row-major.
+// Array is a named float32 rows×cols matrix, row-major. With Float16 it is
+// stored as binary16 ('<f2'), each value rounded to the nearest half
+// (Float16); Encode refuses data that this rounding would change, so the
+// caller rounds first (RoundFloat16) and what it holds is what is stored.
 type Array struct {
 	Name       string
 	Rows, Cols int
 	Data       []float32
+	Float16    bool
 }
 
-// ArrayInfo describes an array in meta.json.
+// ArrayInfo describes an array in meta.json. DType is "f2" for an array
+// stored as half floats and empty for float32, so that the meta.json of
+// float32 arrays is as before half floats were added.
 type ArrayInfo struct {
 	Name   string `json:"name"`
 	Shape  [2]int `json:"shape"`
+	DType  string `json:"dtype,omitempty"`
 	SHA256 string `json:"sha256"`
 }
 
-// Describe returns each array's name, shape and SHA-256 of its
-// little-endian data, for the caller's meta.json.
+// dtypeFloat16 is ArrayInfo.DType of a half-float array.
+const dtypeFloat16 = "f2"
+
+// Describe returns each array's name, shape, storage type and SHA-256 of
+// its stored little-endian data, for the caller's meta.json.
 func Describe(arrays []Array) []ArrayInfo {
 	out := make([]ArrayInfo, len(arrays))
 	for i, a := range arrays {
-		sum := sha256.Sum256(float32Bytes(a.Data))
-		out[i] = ArrayInfo{a.Name, [2]int{a.Rows, a.Cols}, hex.EncodeToString(sum[:])}
+		sum := sha256.Sum256(a.bytes())
+		out[i] = ArrayInfo{Name: a.Name, Shape: [2]int{a.Rows, a.Cols}, SHA256: hex.EncodeToString(sum[:])}
+		if a.Float16 {
+			out[i].DType = dtypeFloat16
+		}
 	}
 	return out
+}
+
+// bytes returns a's stored data: little-endian float32, or binary16 with
+// Float16.
+func (a Array) bytes() []byte {
+	if !a.Float16 {
+		return float32Bytes(a.Data)
+	}
+	b := make([]byte, 2*len(a.Data))
+	for i, v := range a.Data {
+		binary.LittleEndian.PutUint16(b[2*i:], Float16(v))
+	}
+	return b
 }
 
 // Encode returns the .npz bytes holding arrays and meta (JSON).
@@ -54,12 +81,19 @@ func Encode(meta []byte, arrays []Array) ([]byte, error) {
 		if len(a.Data) != a.Rows*a.Cols {
 			return nil, fmt.Errorf("npz: array %s has %d values for %d×%d", a.Name, len(a.Data), a.Rows, a.Cols)
 		}
+		if a.Float16 {
+			for i, v := range a.Data {
+				if Float32From16(Float16(v)) != v && v == v { // NaN stays NaN
+					return nil, fmt.Errorf("npz: array %s[%d] = %g is not a half float (round it first)", a.Name, i, v)
+				}
+			}
+		}
 		w, err := zw.Create(a.Name + ".npy")
 		if err != nil {
 			return nil, err
 		}
-		w.Write(npyHeader(a.Rows, a.Cols))
-		w.Write(float32Bytes(a.Data))
+		w.Write(npyHeader(a.Rows, a.Cols, a.Float16))
+		w.Write(a.bytes())
 	}
 	w, err := zw.Create(MetaEntry)
 	if err != nil {
@@ -96,24 +130,32 @@ func Decode(raw []byte, what string) (meta []byte, r *Reader, err error) {
 	return meta, r, err
 }
 
-// Array reads the array that info describes, checking its .npy header,
-// shape and SHA-256.
+// Array reads the array that info describes as float32, checking its .npy
+// header, shape, storage type and SHA-256.
 func (r *Reader) Array(info ArrayInfo) ([]float32, error) {
 	rows, cols := info.Shape[0], info.Shape[1]
 	if rows <= 0 || cols <= 0 || rows > 1<<16 || cols > 1<<16 {
 		return nil, fmt.Errorf("array %s: bad shape %v", info.Name, info.Shape)
 	}
+	if info.DType != "" && info.DType != dtypeFloat16 {
+		return nil, fmt.Errorf("array %s: unknown dtype %q (want %q or none)", info.Name, info.DType, dtypeFloat16)
+	}
 	f, ok := r.files[info.Name+".npy"]
 	if !ok {
 		return nil, fmt.Errorf("array %s is missing", info.Name)
 	}
-	hdr := npyHeader(rows, cols)
-	body, err := readEntry(f, int64(len(hdr)+4*rows*cols))
+	half := info.DType == dtypeFloat16
+	size := 4
+	if half {
+		size = 2
+	}
+	hdr := npyHeader(rows, cols, half)
+	body, err := readEntry(f, int64(len(hdr)+size*rows*cols))
 	if err != nil {
 		return nil, err
 	}
-	if len(body) != len(hdr)+4*rows*cols || !bytes.Equal(body[:len(hdr)], hdr) {
-		return nil, fmt.Errorf("array %s: not a float32 %d×%d .npy array (truncated or foreign)", info.Name, rows, cols)
+	if len(body) != len(hdr)+size*rows*cols || !bytes.Equal(body[:len(hdr)], hdr) {
+		return nil, fmt.Errorf("array %s: not a %s %d×%d .npy array (truncated or foreign)", info.Name, npyDescr(half), rows, cols)
 	}
 	body = body[len(hdr):]
 	sum := sha256.Sum256(body)
@@ -122,7 +164,11 @@ func (r *Reader) Array(info ArrayInfo) ([]float32, error) {
 	}
 	x := make([]float32, rows*cols)
 	for i := range x {
-		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:]))
+		if half {
+			x[i] = Float32From16(binary.LittleEndian.Uint16(body[2*i:]))
+		} else {
+			x[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:]))
+		}
 	}
 	return x, nil
 }
@@ -145,10 +191,18 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// npyHeader is the .npy v1.0 header of a little-endian float32 rows×cols
-// C-order array, padded to a multiple of 64 bytes.
-func npyHeader(rows, cols int) []byte {
-	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
+// npyDescr is the .npy type of float32 ('<f4') or half-float ('<f2') data.
+func npyDescr(half bool) string {
+	if half {
+		return "<f2"
+	}
+	return "<f4"
+}
+
+// npyHeader is the .npy v1.0 header of a little-endian float32 (or, with
+// half, binary16) rows×cols C-order array, padded to a multiple of 64 bytes.
+func npyHeader(rows, cols int, half bool) []byte {
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", npyDescr(half), rows, cols)
 	n := 10 + len(dict) + 1
 	pad := (64 - n%64) % 64
 	h := append([]byte("\x93NUMPY\x01\x00"), 0, 0)

@@ -1,15 +1,17 @@
 package npz
 
 import (
+	"archive/zip"
 	"bytes"
 	"strings"
 	"testing"
 )
 
-// TestRoundTrip: arrays and meta come back; a flipped data byte is caught
-// by the SHA-256 or the zip CRC.
+// TestRoundTrip: arrays and meta come back, a half-float one as well; a
+// wrong checksum is caught.
 func TestRoundTrip(t *testing.T) {
-	arrays := []Array{{"W", 2, 3, []float32{1, 2, 3, 4, 5, -6}}, {"b", 1, 2, []float32{0.5, -0.25}}}
+	arrays := []Array{{Name: "W", Rows: 2, Cols: 3, Data: []float32{1, 2, 3, 4, 5, -6}}, {Name: "b", Rows: 1, Cols: 2, Data: []float32{0.5, -0.25}},
+		{Name: "h", Rows: 1, Cols: 3, Data: []float32{1.5, -0.0009765625, 65504}, Float16: true}}
 	infos := Describe(arrays)
 	raw, err := Encode([]byte(`{"x":1}`), arrays)
 	if err != nil {
@@ -42,7 +44,7 @@ func TestRoundTrip(t *testing.T) {
 
 // TestNpyHeader: the header is 64-byte aligned and names the shape.
 func TestNpyHeader(t *testing.T) {
-	h := npyHeader(784, 500)
+	h := npyHeader(784, 500, false)
 	if len(h)%64 != 0 || !bytes.HasPrefix(h, []byte("\x93NUMPY\x01\x00")) || !bytes.Contains(h, []byte("(784, 500)")) || h[len(h)-1] != '\n' {
 		t.Fatalf("bad header %q", h)
 	}
@@ -63,5 +65,47 @@ func TestOpenChecksHeader(t *testing.T) {
 	}
 	if _, err := Open(raw, "x file", "x", 1, &meta); err == nil || !strings.Contains(err.Error(), "version 2") {
 		t.Fatalf("wrong version: %v", err)
+	}
+}
+
+// TestFloat16Storage: a half-float array is stored as '<f2' in 2 bytes a
+// value and listed with dtype f2; a float32 array's meta has no dtype (as
+// before half floats); Encode refuses a value that is not a half, and
+// Reader.Array refuses an unknown dtype.
+func TestFloat16Storage(t *testing.T) {
+	half := Array{Name: "h", Rows: 2, Cols: 2, Data: []float32{1, -2, 0.25, 1024}, Float16: true}
+	full := Array{Name: "f", Rows: 1, Cols: 1, Data: []float32{0.1}}
+	infos := Describe([]Array{half, full})
+	if infos[0].DType != "f2" || infos[1].DType != "" {
+		t.Fatalf("dtypes %q, %q; want f2 and none", infos[0].DType, infos[1].DType)
+	}
+	raw, err := Encode(nil, []Array{half})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	body, _ := readEntry(zr.File[0], 1<<20)
+	if hdr := npyHeader(2, 2, true); len(body) != len(hdr)+8 || !bytes.Contains(hdr, []byte("'<f2'")) {
+		t.Fatalf("stored %d bytes, header %q; want header + 8 bytes of '<f2'", len(body), hdr)
+	}
+	// 1 is 0x3c00, −2 is 0xc000, 0.25 is 0x3400, 1024 is 0x6400 (little-endian).
+	if want := []byte{0x00, 0x3c, 0x00, 0xc0, 0x00, 0x34, 0x00, 0x64}; !bytes.Equal(body[len(body)-8:], want) {
+		t.Fatalf("data % x, want % x", body[len(body)-8:], want)
+	}
+	if _, err := Encode(nil, []Array{{Name: "x", Rows: 1, Cols: 1, Data: []float32{0.1}, Float16: true}}); err == nil || !strings.Contains(err.Error(), "not a half float") {
+		t.Fatalf("0.1 stored as a half: %v", err)
+	}
+	_, r, err := Decode(raw, "test file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := infos[0]
+	bad.DType = "f8"
+	if _, err := r.Array(bad); err == nil || !strings.Contains(err.Error(), "unknown dtype") {
+		t.Fatalf("dtype f8: %v", err)
+	}
+	bad.DType = ""
+	if _, err := r.Array(bad); err == nil || !strings.Contains(err.Error(), "not a <f4") {
+		t.Fatalf("a '<f2' array read as float32: %v", err)
 	}
 }
