@@ -6,8 +6,9 @@
 # RUNS holds one `chaosgen train` run folder per case (<model>-<dataset>/) and one
 # `chaosgen rbm` run per data set (rbm-<dataset>/). For each, config.json and
 # metrics.csv are copied; a chaotic run's last checkpoint is packed for sampling
-# (`chaosgen pack --sampling`: the averaged parameters only, the fixed couplings
-# redrawn from the seed on load); an RBM's last checkpoint is copied as it is.
+# (`chaosgen pack --sampling --float16`: the averaged parameters only, in half
+# floats, the fixed couplings redrawn from the seed on load); an RBM's last
+# checkpoint is copied as it is.
 # Then `go run ./scripts/results` scores them all (RESULTS.md at n = 10,000,
 # pretrained/results.json at n = 1,000, docs/results/*.png).
 set -euo pipefail
@@ -30,7 +31,7 @@ for src in "$runs"/*/; do
 	ck=$(last "$src")
 	case $name in
 	rbm-*) cp "$ck" "$dst/checkpoints/" ;;
-	*) "$cg" pack --sampling --checkpoint "$ck" --out "$dst/checkpoints/$(basename "$ck")" ;;
+	*) "$cg" pack --sampling --float16 --checkpoint "$ck" --out "$dst/checkpoints/$(basename "$ck")" ;;
 	esac
 done
 du -sh pretrained
