@@ -19,14 +19,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		}
 		ck := tr.Checkpoint()
 		ck.Extra = map[string]any{"note": "hello"}
-		path := filepath.Join(t.TempDir(), "ck.npz")
-		if err := ck.Save(path); err != nil {
-			t.Fatal(err)
-		}
-		got, err := LoadCheckpoint(path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := saveLoad(t, ck)
 		if got.Step != ck.Step || !bytes.Equal(got.RNG, ck.RNG) || !paramsEqual(got.Params, ck.Params) ||
 			got.Config.Arch != arch || got.Extra["note"] != "hello" {
 			t.Fatalf("%s: round trip changed the checkpoint", arch)
@@ -156,18 +149,7 @@ func TestCompactCheckpoint(t *testing.T) {
 				t.Fatalf("%s: compacted checkpoint stores %s", arch, p.Name)
 			}
 		}
-		path := filepath.Join(t.TempDir(), "ck.npz")
-		if err := ck.Save(path); err != nil {
-			t.Fatal(err)
-		}
-		got, err := LoadCheckpoint(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := got.Model(newCPU(t))
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, m := saveLoadModel(t, ck)
 		if !paramsEqual(m.Params(), tr.M.Params()) {
 			t.Fatalf("%s: compacted checkpoint rebuilt another model", arch)
 		}
@@ -196,20 +178,9 @@ func TestCheckpointForSampling(t *testing.T) {
 	ck := tr.Checkpoint()
 	ck.Compact()
 	ck.ForSampling()
-	path := filepath.Join(t.TempDir(), "ck.npz")
-	if err := ck.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	got, err := LoadCheckpoint(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, m := saveLoadModel(t, ck)
 	if len(got.State) != 0 {
 		t.Fatalf("reduced checkpoint keeps %d state arrays", len(got.State))
-	}
-	m, err := got.Model(newCPU(t))
-	if err != nil {
-		t.Fatal(err)
 	}
 	if !paramsEqual(m.Params(), want.Params()) {
 		t.Fatal("reduced checkpoint rebuilt another sampling model than the averages")
@@ -242,17 +213,9 @@ func TestCheckpointFloat16(t *testing.T) {
 		if err := ck.Float16(); err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(t.TempDir(), "ck.npz")
-		if err := ck.Save(path); err != nil {
-			t.Fatal(err)
-		}
-		got, err := LoadCheckpoint(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := got.Model(newCPU(t))
-		if err != nil {
-			t.Fatal(err)
+		got, m := saveLoadModel(t, ck)
+		if got.Extra[float16Key] != true {
+			t.Fatalf("%s: the loaded checkpoint lost its half-float mark, so saving it again would store float32", arch)
 		}
 		changed := 0
 		raw := map[string]Param{}
@@ -277,4 +240,30 @@ func TestCheckpointFloat16(t *testing.T) {
 			t.Fatalf("%s: no parameter changed: the test cannot tell the rounding happened", arch)
 		}
 	}
+}
+
+// saveLoad saves ck to a temporary file and loads it back.
+func saveLoad(t *testing.T, ck *Checkpoint) *Checkpoint {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ck.npz")
+	if err := ck.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// saveLoadModel is saveLoad, then the loaded checkpoint's sampling model on
+// the CPU.
+func saveLoadModel(t *testing.T, ck *Checkpoint) (*Checkpoint, *Model) {
+	t.Helper()
+	got := saveLoad(t, ck)
+	m, err := got.Model(newCPU(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, m
 }
