@@ -223,7 +223,7 @@ func TestDefaultsFollowDataset(t *testing.T) {
 		{nil, mnist.Hidden[0], mnist.LR},
 		{[]string{"--dataset", "mnist"}, mnist.Hidden[0], mnist.LR},
 		{[]string{"--dataset", "fashion-mnist"}, fashion.Hidden[0], fashion.LR},
-		{[]string{"--dataset", "mnist", "--hidden", "1000"}, 1000, 5e-4}, // 0.5/1000
+		{[]string{"--dataset", "mnist", "--hidden", "1000"}, 1000, 5e-4},        // 0.5/1000
 		{[]string{"--dataset", "fashion-mnist", "--hidden", "250"}, 250, 0.002}, // 0.5/250
 		{[]string{"--hidden", "250", "--lr", "0.01"}, 250, 0.01},
 		{[]string{"--preset", "paper", "--hidden", "250"}, 250, paper.LR},
