@@ -16,9 +16,10 @@ import (
 )
 
 // Checkpoint format: an .npz file (a zip of .npy arrays, which numpy.load
-// opens) holding one float32 array per matrix (see Model.Params) and a
-// "meta.json" entry with the format name and version, the config, the step,
-// the training RNG state and the SHA-256 of every array's data. Training
+// opens) holding one float32 array per matrix (see Model.Params; half floats
+// in a sampling checkpoint after Float16) and a "meta.json" entry with the
+// format name and version, the config, the step, the training RNG state and
+// the SHA-256 of every array's data. Training
 // state beyond the parameters, when the learning rule has any, is stored as
 // more arrays: the averages "ema_<matrix>" and the optimizer's
 // "momentum_<matrix>" or "adam_m_<matrix>" and "adam_u_<matrix>".
