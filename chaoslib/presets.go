@@ -79,9 +79,9 @@ func PaperMNIST(arch Arch) Config {
 //   - deep: plain SGD (with Adam it fell onto 3–5 classes; momentum gained
 //     nothing, round 14), g_v = 0.25 (round 8), g = 2.5 (round 9), T = 6,
 //     which nearly ended the repeated samples (round 10), and a wider first
-//     hidden layer, which made the samples more varied: M1 = 1,000 with
-//     η = 0.002 on Fashion-MNIST (round 14), M1 = 2,000 with η = 0.001 on
-//     MNIST (round 15). The second layer keeps 500 units.
+//     hidden layer, which made the samples more varied: M1 = 1,000 on
+//     Fashion-MNIST (round 14), M1 = 2,000 on MNIST (round 15), with η
+//     from M1 (TunedLR: 0.002 and 0.001). The second layer keeps 500 units.
 func Tuned(arch Arch, dataset string) Config {
 	c := PaperMNIST(arch)
 	if dataset != "" {
@@ -99,11 +99,12 @@ func Tuned(arch Arch, dataset string) Config {
 		c.G, c.GVisible, c.T, c.Optimizer, c.Hidden = 1.2, 0.25, 6, "momentum", []int{m}
 		c.LR, _ = TunedLR(arch, c.Hidden)
 	case arch == Deep:
-		c.G, c.GVisible, c.T, c.LR, c.Optimizer = 2.5, 0.25, 6, 0.002, "sgd"
+		c.G, c.GVisible, c.T, c.Optimizer = 2.5, 0.25, 6, "sgd"
 		c.Hidden = []int{1000, 500}
 		if c.Dataset == "mnist" {
-			c.Hidden[0], c.LR = 2000, 0.001
+			c.Hidden[0] = 2000
 		}
+		c.LR, _ = TunedLR(arch, c.Hidden)
 	}
 	return c
 }
@@ -112,19 +113,34 @@ func Tuned(arch Arch, dataset string) Config {
 // M = 1,000 and 2.5·10⁻⁴ at M = 2,000 (docs/TUNING.md, rounds 12 and 13).
 const RestrictedLRTimesM = 0.5
 
+// DeepLRTimesM1 and DeepLRMax give the tuned deep model's η from the size
+// M1 of its first hidden layer: η = min(DeepLRMax, DeepLRTimesM1 / M1), the
+// η of its tuned runs at M1 = 500, 1,000 (0.002; docs/TUNING.md, rounds 5
+// and 14) and 2,000 (0.001, round 15). Other sizes were not tried.
+const (
+	DeepLRTimesM1 = 2.0
+	DeepLRMax     = 0.002
+)
+
 // TunedLR returns the tuned preset's η for arch with the given hidden sizes
-// and ok = true when that η depends on the sizes: for the 2-layer model,
+// and ok = true when that η depends on the sizes:
 //
-//	η = RestrictedLRTimesM / M.
+//	2-layer: η = RestrictedLRTimesM / M,
+//	deep:    η = min(DeepLRMax, DeepLRTimesM1 / M1).
 //
-// For the other models the tuned η does not depend on the sizes (ok = false).
-// A run of the tuned preset with other hidden sizes and no η of its own
-// takes this η (`chaosgen train --hidden M`).
+// For the unrestricted model (no hidden layer) ok is false. A run of the
+// tuned preset with other hidden sizes and no η of its own takes this η
+// (`chaosgen train --hidden …`).
 func TunedLR(arch Arch, hidden []int) (lr float64, ok bool) {
-	if arch != Restricted || len(hidden) != 1 || hidden[0] <= 0 {
+	switch {
+	case len(hidden) == 0 || hidden[0] <= 0:
 		return 0, false
+	case arch == Restricted && len(hidden) == 1:
+		return RestrictedLRTimesM / float64(hidden[0]), true
+	case arch == Deep && len(hidden) == 2:
+		return min(DeepLRMax, DeepLRTimesM1/float64(hidden[0])), true
 	}
-	return RestrictedLRTimesM / float64(hidden[0]), true
+	return 0, false
 }
 
 // Tiny returns a small, fast configuration for tests and quick notebook runs:

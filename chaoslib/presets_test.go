@@ -80,8 +80,9 @@ func sameFields(a, b Config) bool {
 	return true
 }
 
-// TestTunedLR: the tuned 2-layer model's η is RestrictedLRTimesM / M, by
-// hand; the other models' tuned η does not depend on their sizes.
+// TestTunedLR: the tuned η from the hidden sizes, by hand: 0.5/M for the
+// 2-layer model, min(0.002, 2/M1) for the deep one, none without a hidden
+// layer.
 func TestTunedLR(t *testing.T) {
 	for _, c := range []struct {
 		arch   Arch
@@ -93,7 +94,10 @@ func TestTunedLR(t *testing.T) {
 		{Restricted, []int{2000}, 2.5e-4, true},
 		{Restricted, []int{250}, 0.002, true},
 		{Restricted, nil, 0, false},
-		{Deep, []int{1000, 500}, 0, false},
+		{Deep, []int{500, 500}, 0.002, true},  // min(0.002, 2/500)
+		{Deep, []int{1000, 500}, 0.002, true}, // 2/1000
+		{Deep, []int{2000, 500}, 0.001, true}, // 2/2000
+		{Deep, []int{4000, 1000}, 5e-4, true}, // 2/4000
 		{Unrestricted, nil, 0, false},
 	} {
 		if lr, ok := TunedLR(c.arch, c.hidden); lr != c.lr || ok != c.ok {

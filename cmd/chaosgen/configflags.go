@@ -151,9 +151,9 @@ func applyFields[C any](dst *C, src C, fields []chaoslib.Field[C]) {
 }
 
 // config builds the Config of a new run: the preset for --model, then the
-// flags that were given (with --hidden and no --lr, the tuned 2-layer
-// model's η follows M: chaoslib.TunedLR), then validation and the memory
-// estimate of training. Errors name the flag.
+// flags that were given (with --hidden and no --lr, the tuned η follows the
+// hidden sizes: chaoslib.TunedLR), then validation and the memory estimate
+// of training. Errors name the flag.
 func (c *configFlags) config() (chaoslib.Config, error) {
 	arch := defaultArch
 	if setFlag(c.fs, "model") {

@@ -208,7 +208,8 @@ func TestRBMResumeRules(t *testing.T) {
 // TestDefaultsFollowDataset: with no --hidden, train takes the 2-layer
 // model's M and η of the tuned preset for the --dataset given (they differ
 // between the data sets); --hidden overrides M, and then η follows it
-// (chaoslib.TunedLR) unless --lr is given too or the preset is not tuned.
+// (chaoslib.TunedLR, also for the deep model) unless --lr is given too or
+// the preset is not tuned.
 func TestDefaultsFollowDataset(t *testing.T) {
 	mnist, fashion := chaoslib.Tuned(chaoslib.Restricted, "mnist"), chaoslib.Tuned(chaoslib.Restricted, "fashion-mnist")
 	if mnist.Hidden[0] == fashion.Hidden[0] {
@@ -227,7 +228,8 @@ func TestDefaultsFollowDataset(t *testing.T) {
 		{[]string{"--dataset", "fashion-mnist", "--hidden", "250"}, 250, 0.002}, // 0.5/250
 		{[]string{"--hidden", "250", "--lr", "0.01"}, 250, 0.01},
 		{[]string{"--preset", "paper", "--hidden", "250"}, 250, paper.LR},
-		{[]string{"--model", "deep", "--hidden", "250,250"}, 250, chaoslib.Tuned(chaoslib.Deep, "").LR},
+		{[]string{"--model", "deep", "--hidden", "1000,500"}, 1000, 0.002}, // 2/1000; the MNIST preset's M1 = 2,000 has 0.001
+		{[]string{"--model", "deep", "--hidden", "4000,500", "--lr", "0.003"}, 4000, 0.003},
 	} {
 		j, err := parseTrain(append([]string{"--out", "x"}, c.args...))
 		if err != nil {
