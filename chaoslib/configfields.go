@@ -52,7 +52,7 @@ var ConfigFields = []ConfigField{
 	{"Tau", "tau", "time constant τ (assumed)", false, func(c *Config) any { return &c.Tau }},
 	{"Dt", "dt", "Euler step (assumed)", false, func(c *Config) any { return &c.Dt }},
 	{"T", "T", "target time T, a whole number of Euler steps (assumed)", false, func(c *Config) any { return &c.T }},
-	{"LR", "lr", "learning rate η (tuned: " + fmt.Sprint(RestrictedLRTimesM) + "/M for the 2-layer model, min(" + fmt.Sprint(DeepLRMax) + ", " + fmt.Sprint(DeepLRTimesM1) + "/M1) for the deep one, also for sizes set by --hidden without --lr)", false, func(c *Config) any { return &c.LR }},
+	{"LR", "lr", "learning rate η (tuned: " + fmt.Sprint(RestrictedLRTimesM) + "/M for the 2-layer model, min(" + fmt.Sprint(DeepLRMax) + ", " + fmt.Sprint(DeepLRTimesM1) + "/M1) for the deep one, also for sizes set by --hidden or a sweep's hidden axis without --lr)", false, func(c *Config) any { return &c.LR }},
 	{"Sigma", "sigma", "std σ of the initial conditions (assumed)", false, func(c *Config) any { return &c.Sigma }},
 	{"Batch", "batch", "minibatch size B", false, func(c *Config) any { return &c.Batch }},
 	{"Chains", "chains", "free chains P per update", false, func(c *Config) any { return &c.Chains }},

@@ -168,10 +168,8 @@ func (c *configFlags) config() (chaoslib.Config, error) {
 		return cfg, fmt.Errorf("--preset %q: want one of %s", c.preset, strings.Join(chaoslib.PresetNames(), ", "))
 	}
 	applyFields(&cfg, *c.scratch, c.given())
-	if c.preset == chaoslib.PresetTuned && setFlag(c.fs, "hidden") && !setFlag(c.fs, "lr") {
-		if lr, ok := chaoslib.TunedLR(cfg.Arch, cfg.Hidden); ok {
-			cfg.LR = lr
-		}
+	if setFlag(c.fs, "hidden") {
+		c.followHidden(&cfg)
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, flagError(err)
@@ -180,6 +178,18 @@ func (c *configFlags) config() (chaoslib.Config, error) {
 		return cfg, flagError(err)
 	}
 	return cfg, nil
+}
+
+// followHidden sets cfg's η to the tuned preset's η for cfg's hidden sizes
+// (chaoslib.TunedLR) when the run is of the tuned preset and --lr was not
+// given; otherwise it leaves cfg alone.
+func (c *configFlags) followHidden(cfg *chaoslib.Config) {
+	if c.preset != chaoslib.PresetTuned || setFlag(c.fs, "lr") {
+		return
+	}
+	if lr, ok := chaoslib.TunedLR(cfg.Arch, cfg.Hidden); ok {
+		cfg.LR = lr
+	}
 }
 
 // resumeConfig returns the config of a resumed run: the run's own, with the

@@ -72,6 +72,11 @@ func runSweep(args []string) error {
 	if err != nil {
 		return fmt.Errorf("--grid %q: %v", *grid, err)
 	}
+	if hasAxis(axes, "hidden") && !hasAxis(axes, "lr") {
+		for i := range configs { // as `train --hidden`: η follows each point's sizes
+			cf.followHidden(&configs[i])
+		}
+	}
 	for _, s := range skipped {
 		fmt.Fprintf(os.Stderr, "skipping %s: %v\n", pointText(s.Config, axes), flagError(s.Err))
 	}
@@ -227,4 +232,14 @@ func printSweepTable(rows []runs.SweepRow, varied []string, out string) {
 		}
 	}
 	fmt.Printf("\nall rows: %s\n", filepath.Join(out, "sweep.csv"))
+}
+
+// hasAxis reports whether the grid has an axis over field.
+func hasAxis(axes []runs.Axis, field string) bool {
+	for _, a := range axes {
+		if a.Field == field {
+			return true
+		}
+	}
+	return false
 }

@@ -120,6 +120,39 @@ func TestSweepStringAxes(t *testing.T) {
 	}
 }
 
+// TestSweepHiddenLR: a grid over hidden with the tuned preset and no η of
+// its own gives each point the tuned η for its sizes, as `train --hidden`
+// does (0.5/M for the 2-layer model, min(0.002, 2/M1) for the deep one);
+// an η from --lr, from the grid or from another preset is kept.
+func TestSweepHiddenLR(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []float64
+	}{
+		{[]string{"--model", "restricted", "--grid", "hidden=1000,4000"}, []float64{5e-4, 1.25e-4}},
+		{[]string{"--model", "deep", "--grid", "hidden=500,4000"}, []float64{0.002, 5e-4}},
+		{[]string{"--model", "restricted", "--grid", "hidden=1000,4000", "--lr", "0.01"}, []float64{0.01, 0.01}},
+		{[]string{"--model", "restricted", "--grid", "hidden=1000,4000;lr=0.003"}, []float64{0.003, 0.003}},
+		{[]string{"--model", "restricted", "--grid", "hidden=1000,4000", "--preset", "paper"}, []float64{0.05, 0.05}},
+		{[]string{"--model", "restricted", "--grid", "g=1,2"}, []float64{2.5e-4, 2.5e-4}}, // the preset's M = 2,000
+	} {
+		var err error
+		out := captureStdout(t, func() { err = runSweep(append([]string{"--dry-run", "--steps", "10"}, tc.args...)) })
+		if err != nil {
+			t.Fatalf("%q: %v", tc.args, err)
+		}
+		cfgs := trainLines(t, out)
+		if len(cfgs) != len(tc.want) {
+			t.Fatalf("%q: %d points, want %d:\n%s", tc.args, len(cfgs), len(tc.want), out)
+		}
+		for i, c := range cfgs {
+			if c.LR != tc.want[i] {
+				t.Errorf("%q: point %d (hidden %v) has η %g, want %g", tc.args, i, c.Hidden, c.LR, tc.want[i])
+			}
+		}
+	}
+}
+
 // TestSweepTableStrings: the sweep table shows string columns as the flag
 // takes them, and the best run's `chaosgen train` line carries them.
 func TestSweepTableStrings(t *testing.T) {
