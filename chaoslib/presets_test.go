@@ -41,7 +41,7 @@ func TestPresets(t *testing.T) {
 		{Restricted, "mnist", 1.2, 0.25, 6, 2.5e-4, "momentum", "[2000]"},
 		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]"},
 		{Deep, "mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]"},
-		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.002, "sgd", "[1000 500]"},
+		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]"},
 	} {
 		tuned, paper := Tuned(c.arch, c.ds), PaperMNIST(c.arch)
 		r := tuned.LearningRule

@@ -15,7 +15,7 @@ func TestPresetNote(t *testing.T) {
 		"Minibatch": "preset replace",
 		"Dt":        "preset 0.2",
 		"Dataset":   "preset mnist",
-		"Hidden":    "tuned 2000 (fashion-mnist 1000) (unrestricted none) (deep 2000,500) (deep fashion-mnist 1000,500), paper 500 (unrestricted none) (deep 500,500), tiny 64 (unrestricted none) (deep 64,32)",
+		"Hidden":    "tuned 2000 (fashion-mnist 1000) (unrestricted none) (deep 2000,500), paper 500 (unrestricted none) (deep 500,500), tiny 64 (unrestricted none) (deep 64,32)",
 	}
 	for _, f := range chaoslib.ConfigFields {
 		note := presetNote(f)

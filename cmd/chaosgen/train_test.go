@@ -228,7 +228,7 @@ func TestDefaultsFollowDataset(t *testing.T) {
 		{[]string{"--dataset", "fashion-mnist", "--hidden", "250"}, 250, 0.002}, // 0.5/250
 		{[]string{"--hidden", "250", "--lr", "0.01"}, 250, 0.01},
 		{[]string{"--preset", "paper", "--hidden", "250"}, 250, paper.LR},
-		{[]string{"--model", "deep", "--hidden", "1000,500"}, 1000, 0.002}, // 2/1000; the MNIST preset's M1 = 2,000 has 0.001
+		{[]string{"--model", "deep", "--hidden", "1000,500"}, 1000, 0.002}, // 2/1000; the preset's M1 = 2,000 has 0.001
 		{[]string{"--model", "deep", "--hidden", "4000,500", "--lr", "0.003"}, 4000, 0.003},
 	} {
 		j, err := parseTrain(append([]string{"--out", "x"}, c.args...))
