@@ -27,28 +27,34 @@ func TestPresets(t *testing.T) {
 		}
 	}
 	// The tuned preset case by case (docs/TUNING.md): g, g_v, T, η, the
-	// optimizer and the hidden sizes as listed, the clip, cosine η and
-	// average of every case, and otherwise the paper preset's values.
+	// optimizer, the hidden sizes, the clip and the steps as listed, the
+	// cosine η and average of every case, and otherwise the paper preset's
+	// values.
 	for _, c := range []struct {
 		arch        Arch
 		ds          string
 		g, gv, T, η float64
 		optimizer   string
 		hidden      string
+		clip        float64
+		steps       int
 	}{
-		{Unrestricted, "mnist", 1.5, 0, 4, 3e-4, "adam", "[]"},
-		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam", "[]"},
-		{Restricted, "mnist", 2, 0.25, 7.2, 2.5e-4, "momentum", "[2000]"},
-		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]"},
-		{Deep, "mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]"},
-		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]"},
+		{Unrestricted, "mnist", 1.5, 0, 4, 3e-4, "adam", "[]", 0, 20000},
+		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam", "[]", 0, 20000},
+		{Restricted, "mnist", 2, 0.25, 7.2, 2.5e-4, "momentum", "[2000]", 0.05, 10000},
+		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]", 0.05, 10000},
+		{Deep, "mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]", 0.05, 10000},
+		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]", 0.05, 10000},
 	} {
 		tuned, paper := Tuned(c.arch, c.ds), PaperMNIST(c.arch)
 		r := tuned.LearningRule
 		if tuned.G != c.g || tuned.GVisible != c.gv || tuned.T != c.T || tuned.LR != c.η || r.Optimizer != c.optimizer ||
-			tuned.DataClip != 0.05 || r.LRSchedule != "cosine" || r.EMA != 0.999 {
-			t.Errorf("tuned %s %s: g %g, g_v %g, T %g, η %g, %s, clip %g, %s, EMA %g; want g %g, g_v %g, T %g, η %g, %s, clip 0.05, cosine, EMA 0.999",
-				c.arch, c.ds, tuned.G, tuned.GVisible, tuned.T, tuned.LR, r.Optimizer, tuned.DataClip, r.LRSchedule, r.EMA, c.g, c.gv, c.T, c.η, c.optimizer)
+			tuned.DataClip != c.clip || r.LRSchedule != "cosine" || r.EMA != 0.999 {
+			t.Errorf("tuned %s %s: g %g, g_v %g, T %g, η %g, %s, clip %g, %s, EMA %g; want g %g, g_v %g, T %g, η %g, %s, clip %g, cosine, EMA 0.999",
+				c.arch, c.ds, tuned.G, tuned.GVisible, tuned.T, tuned.LR, r.Optimizer, tuned.DataClip, r.LRSchedule, r.EMA, c.g, c.gv, c.T, c.η, c.optimizer, c.clip)
+		}
+		if tuned.Steps != c.steps {
+			t.Errorf("tuned %s %s: %d steps, want %d", c.arch, c.ds, tuned.Steps, c.steps)
 		}
 		if got := fmt.Sprint(tuned.Hidden); got != c.hidden {
 			t.Errorf("tuned %s %s: hidden sizes %s, want %s", c.arch, c.ds, got, c.hidden)
@@ -56,7 +62,7 @@ func TestPresets(t *testing.T) {
 		if want := map[bool]string{true: "zero", false: ""}[c.arch == Unrestricted]; r.DiagA != want {
 			t.Errorf("tuned %s %s: DiagA %q, want %q", c.arch, c.ds, r.DiagA, want)
 		}
-		tuned.G, tuned.GVisible, tuned.T, tuned.LR, tuned.DataClip, tuned.Dataset, tuned.Hidden = paper.G, paper.GVisible, paper.T, paper.LR, paper.DataClip, paper.Dataset, paper.Hidden
+		tuned.G, tuned.GVisible, tuned.T, tuned.LR, tuned.DataClip, tuned.Steps, tuned.Dataset, tuned.Hidden = paper.G, paper.GVisible, paper.T, paper.LR, paper.DataClip, paper.Steps, paper.Dataset, paper.Hidden
 		tuned.LearningRule, paper.LearningRule = LearningRule{}, LearningRule{}
 		if !sameFields(tuned, paper) {
 			t.Errorf("tuned %s %s differs from the paper preset beyond the values above:\n%+v\n%+v", c.arch, c.ds, tuned, paper)
