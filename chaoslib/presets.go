@@ -62,8 +62,7 @@ func PaperMNIST(arch Arch) Config {
 // Tuned returns the `tuned` preset for arch on dataset ("": MNIST):
 // PaperMNIST's dt, τ, σ, B = P = 200, 10⁴ steps (but for the unrestricted
 // model) and sizes (but for the hidden layer next to the pixels), with the
-// settings that gave the best
-// indices at n = 10,000 in docs/TUNING.md.
+// settings that gave the best indices at n = 10,000 in docs/TUNING.md.
 // Every case decays η to 0 by a cosine and samples from an exponential
 // average of the parameters (decay 0.999) (round 7). Then, case by case:
 //
