@@ -76,8 +76,11 @@ func TestAboutModels(t *testing.T) {
 		}
 	}
 	nb.Quick = false
-	if !strings.Contains(nb.AboutModels(), "runs with the tuned configuration") {
-		t.Error("tuned mode not said")
+	u := runs.TunedConfig(runs.Case{Arch: chaoslib.Unrestricted, Dataset: "mnist"})
+	for _, want := range []string{"runs with the tuned configuration", fmt.Sprintf("the unrestricted model: %d steps, data clip %g", u.Steps, u.DataClip)} {
+		if md := nb.AboutModels(); !strings.Contains(md, want) {
+			t.Errorf("tuned AboutModels lacks %q:\n%s", want, md)
+		}
 	}
 }
 

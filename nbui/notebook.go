@@ -117,6 +117,9 @@ func (nb Notebook) AboutModels() string {
 		if r.EMA > 0 {
 			s += fmt.Sprintf(", parameter average with decay %g", r.EMA)
 		}
+		if u := config(runs.Case{Arch: chaoslib.Unrestricted, Dataset: "mnist"}); u.Steps != r.Steps || u.DataClip != r.DataClip {
+			s += fmt.Sprintf("; the unrestricted model: %d steps, data clip %g", u.Steps, u.DataClip)
+		}
 		return s
 	}
 	quickText, tunedText := describe(runs.QuickConfig), describe(runs.TunedConfig)
