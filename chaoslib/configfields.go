@@ -17,7 +17,8 @@ import (
 //     must mean "off" / the old behaviour, so that older config.json and
 //     checkpoint files keep their meaning);
 //  2. check it in Config.Validate, naming it by its Go name (FieldError);
-//  3. give it a preset value in PaperMNIST (and Tiny) if zero is not right;
+//  3. give it a preset value in PaperMNIST (and Tiny, and Tuned where the
+//     search of docs/TUNING.md chose one) if zero is not right;
 //  4. add one row to ConfigFields below: Name, Flag, Help, Resume and Ptr.
 //     Ptr must return a pointer of a kind that ConfigField knows (*float64,
 //     *int, *uint64, *string, *[]int, *Arch); a new kind needs a case in

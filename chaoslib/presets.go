@@ -8,8 +8,9 @@ import (
 // Preset names: the starting values of a new run (`chaosgen train --preset`).
 const (
 	// PresetTuned is the default: the paper's visible size with the
-	// learning rule and, for the 2-layer and deep models, the g, g_v, T and
-	// hidden sizes found by the search of docs/TUNING.md (Tuned).
+	// learning rule, data clip and steps and, for the 2-layer and deep
+	// models, the g, g_v, T and hidden sizes found by the search of
+	// docs/TUNING.md (Tuned).
 	PresetTuned = "tuned"
 	// PresetPaper holds the values of docs/MODEL.md, most of them assumed
 	// because the paper text lost them (PaperMNIST).

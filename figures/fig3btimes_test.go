@@ -43,3 +43,28 @@ func TestFig3bTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestFig3Times: T/4 … 100T, kept where they are whole Euler steps and
+// snapped to the nearest (by hand) where they are not.
+func TestFig3Times(t *testing.T) {
+	for _, c := range []struct {
+		T, dt float64
+		want  []float64
+	}{
+		{4, 0.2, []float64{1, 2, 4, 8, 40, 400}},
+		{7.2, 0.2, []float64{1.8, 3.6, 7.2, 14.4, 72, 720}},
+		{6, 0.2, []float64{1.6, 3, 6, 12, 60, 600}},      // T/4 = 1.5 is 7.5 steps: halves round up
+		{0.4, 0.2, []float64{0.2, 0.2, 0.4, 0.8, 4, 40}}, // T/4 = 0.1 is half a step: at least 1
+	} {
+		got := Fig3Times(c.T, c.dt)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("Fig3Times(%g, %g) = %v, want %v", c.T, c.dt, got, c.want)
+		}
+		cfg := chaoslib.Config{T: c.T, Dt: c.dt}
+		for _, tm := range got {
+			if _, err := cfg.StepsAt(tm); err != nil {
+				t.Errorf("T = %g: %v", c.T, err)
+			}
+		}
+	}
+}

@@ -26,8 +26,21 @@ const (
 	streamFig4Samples = 5 // Fig4: the same starts before and after silencing
 )
 
-// Fig3Times are the snapshot times of Fig. 3: T/4, T/2, T, 2T, 10T, 100T.
-func Fig3Times(T float64) []float64 { return []float64{T / 4, T / 2, T, 2 * T, 10 * T, 100 * T} }
+// Fig3Times are the snapshot times of Fig. 3: T/4, T/2, T, 2T, 10T, 100T,
+// each snapped to the nearest whole number n ≥ 1 of Euler steps of dt,
+// t = n·dt, where it is not one already (with T = 6 and dt = 0.2, T/4 = 1.5
+// is 7.5 steps and is drawn at t = 1.6: halves round up).
+func Fig3Times(T, dt float64) []float64 {
+	var out []float64
+	for _, r := range []float64{0.25, 0.5, 1, 2, 10, 100} {
+		t := r * T
+		if q := t / dt; math.Abs(q-math.Round(q)) > 1e-9 {
+			t = math.Round(max(1, math.Round(q))*dt*1e9) / 1e9 // n·dt, without n·dt's float noise in the label
+		}
+		out = append(out, t)
+	}
+	return out
+}
 
 // Fig2 draws, for one data set, n test images beside n samples at t = T of
 // each given model (a 10-column grid each; models in Archs order).
@@ -48,7 +61,7 @@ func Fig2(dataset string, test *data.Set, models map[chaoslib.Arch]*chaoslib.Mod
 
 // Fig3a follows n free chains of m over Fig3Times and draws them.
 func Fig3a(m *chaoslib.Model, n int, seed uint64) image.Image {
-	times := Fig3Times(m.Cfg.T)
+	times := Fig3Times(m.Cfg.T, m.Cfg.Dt)
 	snaps := m.Snapshots(n, times, rand.New(rand.NewPCG(seed, streamFig3a)))
 	grid := make([][][]float32, len(snaps))
 	for i, s := range snaps {

@@ -62,25 +62,34 @@ func TestProgressHTML(t *testing.T) {
 	}
 }
 
-// TestAboutModels: the markdown carries the numbers of the configurations in
-// the code, and says which one is in use.
+// TestAboutModels: the markdown carries each case's numbers of both
+// configurations in the code, and says which one is in use.
 func TestAboutModels(t *testing.T) {
-	quick := runs.QuickConfig(runs.Case{Arch: chaoslib.Restricted, Dataset: "mnist"})
-	deep := runs.TunedConfig(runs.Case{Arch: chaoslib.Deep, Dataset: "mnist"})
 	nb := Notebook{Quick: true}
 	md := nb.AboutModels()
-	for _, want := range []string{fmt.Sprintf("%d steps", quick.Steps), fmt.Sprintf("B = %d", quick.Batch),
-		fmt.Sprintf("η = %g", quick.LR), "runs with the quick configuration", fmt.Sprintf("%v (deep)", deep.Hidden)} {
-		if !strings.Contains(md, want) {
-			t.Errorf("AboutModels lacks %q:\n%s", want, md)
+	if !strings.Contains(md, "runs with the quick configuration") {
+		t.Errorf("AboutModels does not say the quick configuration is in use:\n%s", md)
+	}
+	for _, c := range runs.Cases() {
+		for _, cfg := range []chaoslib.Config{runs.QuickConfig(c), runs.TunedConfig(c)} {
+			row := fmt.Sprintf("| %s | %v | %g |", c.Name(), cfg.Hidden, cfg.G)
+			if c.Arch == chaoslib.Unrestricted {
+				row = fmt.Sprintf("| %s | – | %g |", c.Name(), cfg.G)
+			}
+			if tail := fmt.Sprintf("| %g | %g |", cfg.T, cfg.LR); !strings.Contains(md, row) || !strings.Contains(md, tail) {
+				t.Errorf("AboutModels lacks %q or %q:\n%s", row, tail, md)
+			}
 		}
 	}
-	nb.Quick = false
+	// The two tables differ where the configurations do: the tuned
+	// unrestricted model's steps and clip (a hand-checked case).
 	u := runs.TunedConfig(runs.Case{Arch: chaoslib.Unrestricted, Dataset: "mnist"})
-	for _, want := range []string{"runs with the tuned configuration", fmt.Sprintf("the unrestricted model: %d steps, data clip %g", u.Steps, u.DataClip)} {
-		if md := nb.AboutModels(); !strings.Contains(md, want) {
-			t.Errorf("tuned AboutModels lacks %q:\n%s", want, md)
-		}
+	if want := fmt.Sprintf("| %d, %d | %d | – (±1) |", u.Batch, u.Chains, u.Steps); u.Steps != 20000 || u.DataClip != 0 || !strings.Contains(md, want) {
+		t.Errorf("tuned unrestricted row: want steps 20000 and %q in:\n%s", want, md)
+	}
+	nb.Quick = false
+	if md := nb.AboutModels(); !strings.Contains(md, "runs with the tuned configuration") {
+		t.Errorf("AboutModels does not say the tuned configuration is in use:\n%s", md)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
@@ -98,29 +99,38 @@ func AboutSettings() string {
 
 // AboutModels is the markdown that says where the notebook's models come
 // from, with the numbers of both configurations taken from the code
-// (runs.QuickConfig, runs.TunedConfig) and the one in use marked.
+// (runs.QuickConfig, runs.TunedConfig: one row per case) and the one in
+// use marked.
 func (nb Notebook) AboutModels() string {
 	describe := func(config func(runs.Case) chaoslib.Config) string {
-		r := config(runs.Case{Arch: chaoslib.Restricted, Dataset: "mnist"})
-		d := config(runs.Case{Arch: chaoslib.Deep, Dataset: "mnist"})
-		s := fmt.Sprintf("hidden sizes %v (restricted) and %v (deep), η = %g, B = %d, P = %d, %d steps",
-			r.Hidden, d.Hidden, r.LR, r.Batch, r.Chains, r.Steps)
-		if r.DataClip > 0 {
-			s += fmt.Sprintf(", data clipped to ±%g", 1-r.DataClip)
+		var b strings.Builder
+		b.WriteString("\n\n     | case | hidden | g | g_v | T | η | optimizer | η schedule | B, P | steps | data clipped to | parameter average |\n" +
+			"     |---|---|---|---|---|---|---|---|---|---|---|---|\n")
+		for _, c := range runs.Cases() {
+			cfg := config(c)
+			hidden, gv, opt, sched, clip, ema := "–", "–", cfg.Optimizer, cfg.LRSchedule, "– (±1)", "–"
+			if len(cfg.Hidden) > 0 {
+				hidden = fmt.Sprint(cfg.Hidden)
+			}
+			if cfg.GVisible > 0 {
+				gv = fmt.Sprint(cfg.GVisible)
+			}
+			if cfg.DataClip > 0 {
+				clip = fmt.Sprintf("±%g", 1-cfg.DataClip)
+			}
+			if opt == "" {
+				opt = "sgd"
+			}
+			if sched == "" {
+				sched = "constant"
+			}
+			if cfg.EMA > 0 {
+				ema = fmt.Sprintf("decay %g", cfg.EMA)
+			}
+			fmt.Fprintf(&b, "     | %s | %s | %g | %s | %g | %g | %s | %s | %d, %d | %d | %s | %s |\n",
+				c.Name(), hidden, cfg.G, gv, cfg.T, cfg.LR, opt, sched, cfg.Batch, cfg.Chains, cfg.Steps, clip, ema)
 		}
-		if r.Optimizer != "" {
-			s += ", optimizer " + r.Optimizer
-		}
-		if r.LRSchedule != "" {
-			s += ", η schedule " + r.LRSchedule
-		}
-		if r.EMA > 0 {
-			s += fmt.Sprintf(", parameter average with decay %g", r.EMA)
-		}
-		if u := config(runs.Case{Arch: chaoslib.Unrestricted, Dataset: "mnist"}); u.Steps != r.Steps || u.DataClip != r.DataClip {
-			s += fmt.Sprintf("; the unrestricted model: %d steps, data clip %g", u.Steps, u.DataClip)
-		}
-		return s
+		return b.String()
 	}
 	quickText, tunedText := describe(runs.QuickConfig), describe(runs.TunedConfig)
 	inUse := "the tuned configuration"
@@ -131,8 +141,8 @@ func (nb Notebook) AboutModels() string {
 
 1. `+"`pretrained/<model>-<dataset>/`"+` in the repository, if it holds checkpoints and `+"`nb.Retrain`"+` is false (the layout of a run folder: `+"`checkpoints/`, `metrics.csv`, `config.json`"+`);
 2. otherwise a run trained by the notebooks in `+"`notebooks/runs/`"+` (or `+"`$CHAOSGEN_RUNS`"+`) with `+"`runs.EnsureRun`"+`: a finished run is reused, a shorter or interrupted one is resumed.
-   - **quick** (`+"`runs.QuickConfig`, in `runs/quick/`"+`): %s; seconds to a minute per model.
-   - **tuned** (`+"`runs.TunedConfig`, the `tuned` preset of `docs/TUNING.md`, in `runs/tuned/`"+`): %s; RESULTS.md lists each shipped model's training time on a 2-core CPU (the deep models are the slowest). The CUDA backend (`+"`nb.Device = \"cuda\"`"+`) has not been run on a GPU yet (`+"`gpu/README.md`"+`).
+   - **quick** (`+"`runs.QuickConfig`, in `runs/quick/`"+`), seconds to a minute per model:%s
+   - **tuned** (`+"`runs.TunedConfig`, the `tuned` preset of `docs/TUNING.md`, in `runs/tuned/`"+`); RESULTS.md lists each shipped model's training time on a 2-core CPU (the deep models are the slowest), and the CUDA backend (`+"`nb.Device = \"cuda\"`"+`) has not been run on a GPU yet (`+"`gpu/README.md`"+`):%s
 
 This notebook runs with %s. Training shows a live progress bar. All notebooks share the runs folder, so the models trained by one notebook are reused by the next. Quick-mode figures only show that the pipeline works: the models are far from converged.`,
 		quickText, tunedText, inUse)

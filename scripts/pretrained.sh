@@ -10,7 +10,8 @@
 # floats, the fixed couplings redrawn from the seed on load); an RBM's last
 # checkpoint is copied as it is.
 # Then `go run ./scripts/results` scores them all (RESULTS.md at n = 10,000,
-# pretrained/results.json at n = 1,000, docs/results/*.png).
+# pretrained/results.json with both the n = 1,000 check values and the
+# n = 10,000 ones, docs/results/*.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:?usage: scripts/pretrained.sh RUNS}

@@ -15,8 +15,12 @@ type RunInfo struct {
 	Command   string   `json:"command,omitempty"`    // the command line that started the run
 	ResumedBy []string `json:"resumed_by,omitempty"` // the command lines that resumed it, oldest first
 	Device    string   `json:"device"`               // compute device
-	EvalEvery int      `json:"eval_every"`           // steps between metrics rows
-	EvalN     int      `json:"eval_n"`               // test images (and samples) per metrics row
+	// BLAS names the OpenBLAS kernels of a CPU run (openblas.Kernel), as
+	// "A, resumed with B" when a resume used others: another kernel family
+	// rounds the GEMMs differently, so the same seed gives other parameters.
+	BLAS      string `json:"blas,omitempty"`
+	EvalEvery int    `json:"eval_every"` // steps between metrics rows
+	EvalN     int    `json:"eval_n"`     // test images (and samples) per metrics row
 }
 
 // RunRecord is config.json of a chaotic model's run.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -15,6 +16,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/openblas"
 )
 
 // ErrInterrupted is returned by Run when its context is cancelled; the
@@ -160,9 +162,13 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 		device = o.Device.Name()
 	}
 	info := RunInfo{Command: o.Command, Device: device, EvalEvery: o.EvalEvery, EvalN: o.EvalN}
+	if device == "cpu" {
+		info.BLAS = "OpenBLAS " + openblas.Current().String()
+	}
 	var old RunInfo
 	if o.Resume && readJSON(o.Dir, &old) == nil && old.Command != "" {
 		info.Command, info.ResumedBy = old.Command, append(old.ResumedBy, o.Command)
+		info.BLAS = resumedBLAS(old.BLAS, info.BLAS)
 	}
 	js, err := json.MarshalIndent(l.Record(info), "", "  ")
 	if err != nil {
@@ -248,4 +254,17 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 // head returns the first n rows of x (sharing memory).
 func head(x blas32.General, n int) blas32.General {
 	return blas32.General{Rows: n, Cols: x.Cols, Stride: x.Stride, Data: x.Data[:(n-1)*x.Stride+x.Cols]}
+}
+
+// resumedBLAS is the BLAS record of a resumed run: the record so far, with
+// ", resumed with" now's kernels where they differ from the last ones it
+// names ("not recorded" stands for the start of runs older than the record).
+func resumedBLAS(record, now string) string {
+	switch {
+	case record == now || strings.HasSuffix(record, "resumed with "+now):
+		return record
+	case record == "":
+		return "not recorded, resumed with " + now
+	}
+	return record + ", resumed with " + now
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -61,8 +62,8 @@ func TestRunWritesAndResumes(t *testing.T) {
 	if err != nil || len(rows) != 5 || rows[0].Step != 0 || rows[4].Step != 12 || rows[4].ER == nil {
 		t.Fatalf("metrics rows %+v, err %v", rows, err)
 	}
-	if rec, err := ReadRunRecord(whole); err != nil || rec.Config.Steps != 12 {
-		t.Fatalf("config.json: %+v, %v", rec, err)
+	if rec, err := ReadRunRecord(whole); err != nil || rec.Config.Steps != 12 || !strings.HasPrefix(rec.BLAS, "OpenBLAS ") {
+		t.Fatalf("config.json (want steps 12 and the BLAS kernels): %+v, %v", rec, err)
 	}
 
 	// interrupt after step 7, then resume
@@ -228,5 +229,19 @@ func TestEnsureRunRefusesAnotherConfig(t *testing.T) {
 	ck6, err := EnsureRun(context.Background(), root, c, cfg, o.Device, d, 3, 10, nil)
 	if err != nil || ck6 == ck {
 		t.Fatalf("same config, more steps: %q, %v", ck6, err)
+	}
+}
+
+func TestResumedBLAS(t *testing.T) {
+	for _, c := range []struct{ record, now, want string }{
+		{"A", "A", "A"},
+		{"A", "B", "A, resumed with B"},
+		{"A, resumed with B", "B", "A, resumed with B"},
+		{"A, resumed with B", "A", "A, resumed with B, resumed with A"},
+		{"", "A", "not recorded, resumed with A"},
+	} {
+		if got := resumedBLAS(c.record, c.now); got != c.want {
+			t.Errorf("resumedBLAS(%q, %q) = %q, want %q", c.record, c.now, got, c.want)
+		}
 	}
 }
