@@ -39,6 +39,19 @@ func (o ModelOptions) withDefaults() ModelOptions {
 // streamStarts is the PCG stream of the random initial states.
 const streamStarts = 0x7374617274 // "start"
 
+// MeasureBytes estimates the memory of Measure on a model of cfg with
+// chains runs and k tangent vectors each (k ≥ 1): the model, the runs'
+// batch, the tangent batch of chains·k rows (Model.NewFlow) with its host
+// copies, and Lyapunov's chains·k·D tangent vectors (D units in all).
+func MeasureBytes(cfg chaoslib.Config, chains, k int) int64 {
+	D := int64(cfg.N)
+	for _, h := range cfg.Hidden {
+		D += int64(h)
+	}
+	nk := int64(chains) * int64(k)
+	return cfg.ModelBytes() + cfg.BatchBytes(chains) + cfg.BatchBytes(chains*k) + 4*(int64(chains)+nk)*D + 4*nk*D
+}
+
 // Exponents runs Lyapunov on o.Chains free runs of m from x(0) ~ N(0, σ²):
 // the o.Vectors leading exponents of the model's Euler map.
 func Exponents(m *chaoslib.Model, o ModelOptions) (Spectrum, error) {

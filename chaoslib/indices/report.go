@@ -1,6 +1,8 @@
 package indices
 
 import (
+	"fmt"
+
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
@@ -18,12 +20,19 @@ type Report struct {
 	T        float64  `json:"t"`            // time at which the samples were taken; set by the caller
 }
 
+// MinN is the fewest samples per set that Score accepts: with one, both
+// covariances are 0 and E2 and Es would read as a perfect match.
+const MinN = 2
+
 // Score computes every index of Report but ER (left nil) and T (left 0, for
 // the caller to fill): E2, Es and EAAI of gen against data (equal sizes are
 // required by EAAI), and, when clf is not nil, the class histogram and
 // coverage (minFrac = DefaultMinFrac) of clf's predictions on gen. The
 // covariance of each set is computed once and shared by E2 and Es.
 func Score(data, gen blas32.General, clf *Classifier) (Report, error) {
+	if data.Rows < MinN {
+		return Report{}, fmt.Errorf("indices: %d samples per set; the indices need at least %d (one sample's covariance is 0)", data.Rows, MinN)
+	}
 	aa, err := EAAI(data, gen) // checks sizes, columns and finiteness first
 	if err != nil {
 		return Report{}, err

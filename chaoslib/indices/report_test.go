@@ -48,3 +48,15 @@ func TestScore(t *testing.T) {
 		t.Errorf("Score(data, data, nil) = %+v, %v; want E2 = Es = 0, EAAI 0.5, no histogram", r, err)
 	}
 }
+
+// TestScoreMinN: one sample per set is refused; its covariance is 0, so E2
+// and Es would be 0 whatever the sample. Two are scored.
+func TestScoreMinN(t *testing.T) {
+	one := mk([]float32{0.5, -0.5})
+	if _, err := Score(one, mk([]float32{-1, 1}), nil); err == nil {
+		t.Error("one sample per set was scored")
+	}
+	if _, err := Score(mk([]float32{0.5, -0.5}, []float32{1, 1}), mk([]float32{-1, 1}, []float32{0, 0}), nil); err != nil {
+		t.Errorf("two samples per set: %v", err)
+	}
+}

@@ -17,7 +17,7 @@ import (
 // the training PCG state (so that training can continue exactly) and the
 // SHA-256 of every array's data.
 const (
-	fileFormat  = "chaosgen-rbm"
+	FileFormat  = "chaosgen-rbm" // the format meta.json names
 	fileVersion = 1
 )
 
@@ -50,7 +50,7 @@ func (r *RBM) SaveWith(path string, extra map[string]any) error {
 	if err != nil {
 		return fmt.Errorf("rbm: PCG state: %w", err)
 	}
-	meta := fileMeta{Format: fileFormat, Version: fileVersion, Config: r.Cfg, Step: r.Step, RNG: rng, Arrays: npz.Describe(r.arrays()), Extra: extra}
+	meta := fileMeta{Format: FileFormat, Version: fileVersion, Config: r.Cfg, Step: r.Step, RNG: rng, Arrays: npz.Describe(r.arrays()), Extra: extra}
 	js, err := json.MarshalIndent(meta, "", " ")
 	if err != nil {
 		return fmt.Errorf("rbm: meta: %w", err)
@@ -85,7 +85,7 @@ func LoadWith(path string) (*RBM, map[string]any, error) {
 
 func parse(raw []byte) (*RBM, map[string]any, error) {
 	var meta fileMeta
-	files, err := npz.Open(raw, "chaosgen RBM", fileFormat, fileVersion, &meta)
+	files, err := npz.Open(raw, "chaosgen RBM", FileFormat, fileVersion, &meta)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -50,8 +50,11 @@ func parseMetrics(r io.Reader, path string) ([]MetricsRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(recs) == 0 || len(recs[0]) != len(MetricsColumns) || recs[0][0] != "step" {
-		return nil, fmt.Errorf("%s: not a chaosgen metrics.csv (header %v)", path, recs)
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: empty; a chaosgen metrics.csv starts with the header %s", path, strings.Join(MetricsColumns, ","))
+	}
+	if len(recs[0]) != len(MetricsColumns) || recs[0][0] != "step" {
+		return nil, fmt.Errorf("%s: not a chaosgen metrics.csv (header %q, want %s)", path, strings.Join(recs[0], ","), strings.Join(MetricsColumns, ","))
 	}
 	var out []MetricsRow
 	for i, rec := range recs[1:] {

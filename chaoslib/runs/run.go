@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +56,7 @@ type RunOptions struct {
 	Test   *data.Set // test split, scored every EvalEvery steps
 
 	EvalEvery  int                 // steps between metrics rows; 0: Steps/20 (at least 1)
-	EvalN      int                 // test images per metrics row; 0: 1000 (capped by the test set)
+	EvalN      int                 // test images per metrics row, at most the test set's; 0: 1000 (or the whole test set, if smaller)
 	Classifier *indices.Classifier // labels generated samples for coverage; nil: coverage 0
 	PerDecade  int                 // log-spaced checkpoints per decade of steps; 0: 3
 	Command    string              // the command line, recorded in config.json
@@ -130,11 +131,13 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 		if total < done {
 			return res, fmt.Errorf("--resume: --steps %d is below the %d steps already done (%s); give --steps ≥ %d", total, done, latest, done)
 		}
-		if old, err := ReadMetrics(metricsPath); err == nil {
-			for _, r := range old {
-				if r.Step <= done {
-					rows = append(rows, r)
-				}
+		old, err := ReadMetrics(metricsPath)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) { // resuming rewrites it: keep what cannot be read
+			return res, fmt.Errorf("--resume: %w; repair or move %s first", err, metricsPath)
+		}
+		for _, r := range old {
+			if r.Step <= done {
+				rows = append(rows, r)
 			}
 		}
 		if s, ok := extra["seconds"].(float64); ok {
@@ -150,10 +153,12 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	if o.EvalEvery <= 0 {
 		o.EvalEvery = max(1, total/20)
 	}
-	if o.EvalN <= 0 {
-		o.EvalN = 1000
+	switch {
+	case o.EvalN <= 0:
+		o.EvalN = min(1000, o.Test.Len())
+	case o.EvalN > o.Test.Len():
+		return res, fmt.Errorf("--eval-n %d: the test set has %d images", o.EvalN, o.Test.Len())
 	}
-	o.EvalN = min(o.EvalN, o.Test.Len())
 	if o.PerDecade <= 0 {
 		o.PerDecade = 3
 	}

@@ -245,3 +245,31 @@ func TestResumedBLAS(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainRefusals: a resume refuses a metrics.csv it cannot read (it
+// would rewrite it) and leaves it as it was; an --eval-n beyond the test
+// set is an error, not capped.
+func TestTrainRefusals(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Train(toyOptions(t, dir, 4)); err != nil {
+		t.Fatal(err)
+	}
+	metrics := filepath.Join(dir, "metrics.csv")
+	f, _ := os.OpenFile(metrics, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("# a note of mine\n")
+	f.Close()
+	before, _ := os.ReadFile(metrics)
+	cfg, o := toyOptions(t, dir, 6)
+	o.Resume = true
+	if _, err := Train(cfg, o); err == nil || !strings.Contains(err.Error(), "repair or move") {
+		t.Errorf("resume over an unreadable metrics.csv: error %v", err)
+	}
+	if after, _ := os.ReadFile(metrics); string(after) != string(before) {
+		t.Errorf("metrics.csv changed:\n%s", after)
+	}
+	cfg, o = toyOptions(t, t.TempDir(), 4)
+	o.EvalN = o.Test.Len() + 1
+	if _, err := Train(cfg, o); err == nil || !strings.Contains(err.Error(), "--eval-n 21: the test set has 20 images") {
+		t.Errorf("eval-n beyond the test set: error %v", err)
+	}
+}

@@ -21,7 +21,7 @@ const (
 // ClaimRun claims dir for a run of kind and locks it
 // (safefile.ClaimRunDir). Folders written before the marker existed are
 // recognised by their files: a train run by a config.json holding a chaotic
-// model's config or by its checkpoints/ folder, an RBM run by rbm.npz or a
+// model's config or by step-*.npz files in its checkpoints/ folder, an RBM run by rbm.npz or a
 // config.json saying "rbm", a sweep by sweep.json. warn (may be nil) hears
 // of a stale lock taken over. The caller releases the folder when done.
 func ClaimRun(dir, kind string, warn func(string)) (*safefile.RunDir, error) {
@@ -55,7 +55,7 @@ func legacyKind(dir string) string {
 		}
 		return ""
 	}
-	if exists("checkpoints") {
+	if _, steps, _ := Checkpoints(dir); len(steps) > 0 { // not an empty checkpoints/ of another tool
 		return KindTrain
 	}
 	return ""

@@ -37,6 +37,10 @@ func TestClaimRunKinds(t *testing.T) {
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "config.json"), []byte(`{"something": "else"}`), 0o644)
 	os.WriteFile(filepath.Join(other, "metrics.csv"), []byte("a,b\n"), 0o644)
+	// another tool's folder with an empty checkpoints/: no chaosgen run
+	tool := t.TempDir()
+	os.Mkdir(filepath.Join(tool, "checkpoints"), 0o755)
+	os.WriteFile(filepath.Join(tool, "metrics.csv"), []byte("epoch,loss\n"), 0o644)
 	for _, c := range []struct {
 		dir, kind string
 		ok        bool
@@ -44,6 +48,7 @@ func TestClaimRunKinds(t *testing.T) {
 		{train, KindRBM, false}, {train, KindSweep, false}, {train, KindTrain, true},
 		{rbm, KindTrain, false}, {rbm, KindSweep, false}, {rbm, KindRBM, true},
 		{other, KindTrain, false}, {other, KindRBM, false}, {other, KindSweep, false},
+		{tool, KindTrain, false},
 		{filepath.Join(t.TempDir(), "new"), KindSweep, true},
 	} {
 		r, err := ClaimRun(c.dir, c.kind, nil)

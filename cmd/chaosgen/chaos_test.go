@@ -21,6 +21,7 @@ func TestChaosFlagErrors(t *testing.T) {
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--hidden", "5"}, "--hidden"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--n", "0"}, "--n"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--chains", "0"}, "--chains"},
+		{runLyapunov, []string{"--model", "unrestricted", "--g", "1.5", "--chains", "1048576", "--k", "100"}, "--chains 1048576: needs about"}, // ~10¹² B of tangent vectors
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--t-max", "-3"}, "--t-max"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--k", "0"}, "--k"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--transient", "0"}, "default 50"}, // 0 is not "none"

@@ -24,7 +24,7 @@ const defaultArch = chaoslib.Restricted
 
 func addConfigFlags(fs *flag.FlagSet) *configFlags {
 	c := &configFlags{fs: fs, scratch: new(chaoslib.Config)}
-	fs.StringVar(&c.preset, "preset", chaoslib.PresetTuned, "starting values: tuned (the search of docs/TUNING.md), paper (the assumed values of docs/MODEL.md) or tiny (fast); with --resume, the run's own")
+	fs.StringVar(&c.preset, "preset", chaoslib.PresetTuned, "starting values: tuned (the search of docs/TUNING.md), paper (the assumed values of docs/MODEL.md) or tiny (fast)")
 	addFieldFlags(fs, chaoslib.ConfigFields, c.scratch, func(f chaoslib.ConfigField) string {
 		if note := presetNote(f); note != "" {
 			return f.Help + "; " + note
@@ -45,13 +45,30 @@ func addFieldFlags[C any](fs *flag.FlagSet, fields []chaoslib.Field[C], dst *C, 
 			fs.IntVar(p, f.Flag, *p, help(f))
 		case *uint64:
 			fs.Uint64Var(p, f.Flag, *p, help(f))
-		case *string:
-			fs.StringVar(p, f.Flag, *p, help(f))
+		case *string: // through Field.Set, which checks a field's choices
+			fs.Var(fieldValue[C]{f, dst}, f.Flag, help(f))
 		default:
 			fs.Func(f.Flag, help(f), func(s string) error { return f.Set(dst, s) })
 		}
 	}
 }
+
+// fieldValue is a flag.Value that parses through the field's Set (so a
+// string field with choices refuses others when the flag is parsed) and
+// shows its current value as the flag's default.
+type fieldValue[C any] struct {
+	f   chaoslib.Field[C]
+	dst *C
+}
+
+func (v fieldValue[C]) String() string {
+	if v.dst == nil { // the zero value flag.PrintDefaults makes
+		return ""
+	}
+	return fmt.Sprint(v.f.Get(*v.dst))
+}
+
+func (v fieldValue[C]) Set(s string) error { return v.f.Set(v.dst, s) }
 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
 // or "tuned 0.0003, paper 0.05, tiny 0.05"; a value that differs for

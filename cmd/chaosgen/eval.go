@@ -10,6 +10,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/npz"
 )
 
 func init() {
@@ -27,7 +28,7 @@ func runEval(args []string) error {
 	if (cf.checkpoint == "") == (*samples == "") {
 		return errors.New("give exactly one of --checkpoint FILE or --samples FILE.npy")
 	}
-	if err := checkRows("n", cf.n); err != nil {
+	if err := checkScoreN("n", cf.n); err != nil {
 		return err
 	}
 	var rep indices.Report
@@ -38,8 +39,10 @@ func runEval(args []string) error {
 		if err := checkDataset(cf.dataset); err != nil {
 			return err
 		}
-		if cf.tGiven() {
-			return errors.New("--t applies to --checkpoint only (samples are already taken)")
+		for _, f := range []string{"t", "seed", "device"} {
+			if setFlag(fs, f) {
+				return fmt.Errorf("--%s applies to --checkpoint only (samples are already taken)", f)
+			}
 		}
 		gen, err := indices.ReadSamplesN(*samples, data.Pixels)
 		if err != nil {
@@ -60,7 +63,11 @@ func runEval(args []string) error {
 	} else {
 		ck, err := chaoslib.LoadCheckpoint(cf.checkpoint)
 		if err != nil {
-			if r, rerr := rbm.Load(cf.checkpoint); rerr == nil {
+			if fe := (*npz.FormatError)(nil); errors.As(err, &fe) && fe.Format == rbm.FileFormat {
+				r, err := rbm.Load(cf.checkpoint) // an RBM's: a damaged one gets the RBM's own error
+				if err != nil {
+					return fmt.Errorf("--checkpoint: %v", err)
+				}
 				return evalRBM(r, cf)
 			}
 			return fmt.Errorf("--checkpoint: %v", err)

@@ -25,11 +25,31 @@ func TestEvalRBMCheckpoint(t *testing.T) {
 	if err := runEval([]string{"--checkpoint", path, "--t", "4"}); err == nil || !strings.Contains(err.Error(), "Gibbs steps") {
 		t.Errorf("--t with an RBM: %v", err)
 	}
+	// a damaged RBM checkpoint (its step beyond its steps) gets the RBM's error
+	r.Step = 7
+	damaged := filepath.Join(dir, "damaged.npz")
+	if err := r.Save(damaged); err != nil {
+		t.Fatal(err)
+	}
+	if err := runEval([]string{"--checkpoint", damaged}); err == nil || !strings.Contains(err.Error(), "step 7 is outside 0…1") {
+		t.Errorf("a damaged RBM checkpoint: %v, want the RBM's own error", err)
+	}
 	bad := filepath.Join(dir, "bad.npz")
 	if err := os.WriteFile(bad, []byte("not a zip"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := runEval([]string{"--checkpoint", bad}); err == nil || !strings.HasPrefix(err.Error(), "--checkpoint:") {
 		t.Errorf("a file that is no checkpoint: %v", err)
+	}
+}
+
+// TestEvalSamplesFlags: --t, --seed and --device shape free runs, which a
+// samples file does not have: each is refused with --samples, not ignored.
+func TestEvalSamplesFlags(t *testing.T) {
+	for _, f := range [][]string{{"--t", "4"}, {"--seed", "7"}, {"--device", "cpu"}} {
+		args := append([]string{"--samples", "s.npy", "--dataset", "mnist"}, f...)
+		if err := runEval(args); err == nil || !strings.Contains(err.Error(), f[0]+" applies to --checkpoint only") {
+			t.Errorf("%q: error %v", args, err)
+		}
 	}
 }

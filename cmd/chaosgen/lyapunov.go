@@ -114,6 +114,9 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 		return err
 	}
 	for _, c := range cfgs {
+		if err := checkMemory("chains", o.Chains, chaos.MeasureBytes(c, o.Chains, max(1, o.Vectors))); err != nil {
+			return err
+		}
 		if err := checkTime("t-max", o.Time, c); err != nil {
 			return err
 		}

@@ -37,8 +37,8 @@ func (r *runFlags) parse(args []string) error {
 	if r.out == "" {
 		return errors.New("--out DIR is required")
 	}
-	if r.evalN <= 0 {
-		return fmt.Errorf("--eval-n %d: must be > 0", r.evalN)
+	if err := checkScoreN("eval-n", r.evalN); err != nil {
+		return err
 	}
 	if r.evalEvery < 0 {
 		return fmt.Errorf("--eval-every %d: must be ≥ 0", r.evalEvery)

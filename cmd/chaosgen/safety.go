@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/internal/safefile"
 )
@@ -23,7 +24,8 @@ type output struct{ flag, path string }
 
 // checkOutputs refuses, before any work starts, an output that cannot be
 // written safely (safefile.CheckOutput: empty, a device, a link, a folder,
-// one of the inputs, a missing folder) or that two outputs share. Errors
+// one of the inputs, a file of a run folder, a missing folder) or that two
+// outputs share. Errors
 // name the flag.
 func checkOutputs(inputs []string, outs ...output) error {
 	seen := map[string]string{}
@@ -98,6 +100,16 @@ func parseTimes(s string) ([]float64, error) {
 func checkRows(flag string, n int) error {
 	if n <= 0 || n > chaoslib.MaxRows {
 		return fmt.Errorf("--%s %d: must be in 1…%d", flag, n, chaoslib.MaxRows)
+	}
+	return nil
+}
+
+// checkScoreN checks a flag that sets how many samples the indices score:
+// at least indices.MinN (a covariance needs two), at most chaoslib.MaxRows.
+func checkScoreN(flag string, n int) error {
+	if n < indices.MinN || n > chaoslib.MaxRows {
+		return fmt.Errorf("--%s %d: must be in %d…%d (the indices compare covariances, which need %d samples or more)",
+			flag, n, indices.MinN, chaoslib.MaxRows, indices.MinN)
 	}
 	return nil
 }

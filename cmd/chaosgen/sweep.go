@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,11 +53,13 @@ func runSweep(args []string) error {
 	if *random < 0 {
 		return fmt.Errorf("--random %d: must be ≥ 0", *random)
 	}
-	if *evalN <= 0 {
-		return fmt.Errorf("--eval-n %d: must be > 0", *evalN)
+	if err := checkScoreN("eval-n", *evalN); err != nil {
+		return err
 	}
-	if *finalN < 0 {
-		return fmt.Errorf("--final-n %d: must be ≥ 0", *finalN)
+	if *finalN != 0 {
+		if err := checkScoreN("final-n", *finalN); err != nil {
+			return fmt.Errorf("%w, or 0", err)
+		}
 	}
 	if *out == "" && !*dryRun {
 		return errors.New("--out DIR is required")
@@ -105,7 +109,8 @@ func runSweep(args []string) error {
 	rec := map[string]any{"command": "chaosgen " + strings.Join(append([]string{"sweep"}, args...), " "),
 		"base": base, "axes": axes, "random": *random, "sweep_seed": *sweepSeed, "eval_n": *evalN, "final_n": *finalN, "runs": len(configs)}
 	js, _ := json.MarshalIndent(rec, "", "  ")
-	if err := chaoslib.WriteFileAtomic(filepath.Join(*out, "sweep.json"), append(js, '\n')); err != nil {
+	sweepJSON := filepath.Join(*out, "sweep.json")
+	if err := sameSweep(sweepJSON, js); err != nil {
 		return err
 	}
 	be, d, err := openDeviceAndData(*dev, base.Dataset)
@@ -115,6 +120,9 @@ func runSweep(args []string) error {
 	defer be.Close()
 	if *finalN > d.Test.Len() {
 		return fmt.Errorf("--final-n %d: the %s test set has %d images", *finalN, base.Dataset, d.Test.Len())
+	}
+	if err := chaoslib.WriteFileAtomic(sweepJSON, append(js, '\n')); err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -242,4 +250,37 @@ func hasAxis(axes []runs.Axis, field string) bool {
 		}
 	}
 	return false
+}
+
+// sameSweep refuses to run a sweep into a folder whose sweep.json (path)
+// records another one: a rerun may only continue the same sweep (every key
+// but the command line equal), so that sweep.json and sweep.csv never
+// describe a sweep other than the runs they sit beside.
+func sameSweep(path string, rec []byte) error {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var old, cur map[string]any
+	if err := json.Unmarshal(raw, &old); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := json.Unmarshal(rec, &cur); err != nil {
+		return err
+	}
+	var differ []string
+	for k := range cur {
+		if k != "command" && !reflect.DeepEqual(old[k], cur[k]) {
+			differ = append(differ, k)
+		}
+	}
+	if len(differ) == 0 {
+		return nil
+	}
+	sort.Strings(differ)
+	return fmt.Errorf("--out: %s holds another sweep (%s differ from %s); rerun it as it was to continue it, or use another folder",
+		filepath.Dir(path), strings.Join(differ, ", "), path)
 }

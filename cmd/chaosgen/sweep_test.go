@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -184,7 +185,8 @@ func TestSweepFinalNErrors(t *testing.T) {
 	for _, tc := range []struct {
 		finalN, want string
 	}{
-		{"-1", "--final-n -1: must be ≥ 0"},
+		{"-1", "--final-n -1: must be in 2…"},
+		{"1", "--final-n 1: must be in 2…"},
 		{"4000000000", "--final-n 4000000000:"},
 	} {
 		out := filepath.Join(t.TempDir(), "sw")
@@ -195,5 +197,25 @@ func TestSweepFinalNErrors(t *testing.T) {
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("--final-n %s: %s was created", tc.finalN, out)
 		}
+	}
+}
+
+// TestSameSweep: a sweep folder is continued only by the same sweep (the
+// command line aside); another grid or n is refused, naming the keys.
+func TestSameSweep(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sweep.json")
+	rec := func(command string, evalN int, axes string) []byte {
+		return []byte(fmt.Sprintf(`{"command": %q, "axes": [%q], "eval_n": %d, "runs": 2}`, command, axes, evalN))
+	}
+	if err := sameSweep(path, rec("a", 500, "lr")); err != nil {
+		t.Fatalf("no sweep.json yet: %v", err)
+	}
+	os.WriteFile(path, rec("a", 500, "lr"), 0o644)
+	if err := sameSweep(path, rec("a --device cpu", 500, "lr")); err != nil {
+		t.Errorf("same sweep, other command line: %v", err)
+	}
+	err := sameSweep(path, rec("a", 20, "g"))
+	if err == nil || !strings.Contains(err.Error(), "(axes, eval_n differ") {
+		t.Errorf("another sweep: error %v, want one naming axes and eval_n", err)
 	}
 }

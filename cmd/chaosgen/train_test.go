@@ -166,7 +166,11 @@ func TestTrainFlagErrors(t *testing.T) {
 		{[]string{"--out", "x", "--batch", "0"}, "--batch 0: must be in 1…"},
 		{[]string{"--out", "x", "--g", "much"}, `invalid value "much" for flag -g`},
 		{[]string{"--out", "x", "--dataset", "cifar"}, `--dataset "cifar": want one of`},
-		{[]string{"--out", "x", "--eval-n", "0"}, "--eval-n 0: must be > 0"},
+		{[]string{"--out", "x", "--eval-n", "0"}, "--eval-n 0: must be in 2…"},
+		{[]string{"--out", "x", "--eval-n", "1"}, "--eval-n 1: must be in 2…"}, // one sample: E2 = Es = 0
+		{[]string{"--out", "x", "--optimizer", "foo"}, `--optimizer "foo": want one of sgd, momentum or adam`},
+		{[]string{"--out", "x", "--lr-schedule", "Cosine"}, `--lr-schedule "Cosine": want one of`},
+		{[]string{"--out", "x", "--minibatch", "all"}, `--minibatch "all": want one of`},
 		{[]string{"--out", "x", "--eval-every", "-1"}, "--eval-every -1: must be ≥ 0"},
 	} {
 		_, err := parseTrain(tc.args)

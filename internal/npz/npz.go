@@ -220,6 +220,15 @@ func float32Bytes(x []float32) []byte {
 	return b
 }
 
+// FormatError is Open's error for a file of another format than asked:
+// the file may still be a good file of the format it names.
+type FormatError struct {
+	What   string // the kind of file asked for
+	Format string // the format the file's meta.json names
+}
+
+func (e *FormatError) Error() string { return fmt.Sprintf("not a %s (format %q)", e.What, e.Format) }
+
 // Open decodes raw (see Decode), checks that its meta.json has the given
 // "format" and "version" fields, and unmarshals meta.json into meta.
 func Open(raw []byte, what, format string, version int, meta any) (*Reader, error) {
@@ -235,7 +244,7 @@ func Open(raw []byte, what, format string, version int, meta any) (*Reader, erro
 		return nil, fmt.Errorf("%s: %v", MetaEntry, err)
 	}
 	if head.Format != format {
-		return nil, fmt.Errorf("not a %s (format %q)", what, head.Format)
+		return nil, &FormatError{What: what, Format: head.Format}
 	}
 	if head.Version != version {
 		return nil, fmt.Errorf("%s format version %d; this build reads version %d", what, head.Version, version)
