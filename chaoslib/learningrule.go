@@ -1,6 +1,7 @@
 package chaoslib
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 )
@@ -134,12 +135,16 @@ func (r LearningRule) validate(c Config) error {
 	switch {
 	case !finite(r.LRMin) || r.LRMin < 0 || r.LRMin > c.LR:
 		return bad("LRMin", r.LRMin, "must satisfy 0 ≤ lr-min ≤ lr")
+	case r.LRMin > 0 && lrSchedules.is(r.LRSchedule, "constant"):
+		return bad("LRMin", r.LRMin, "applies to a decaying lr-schedule (linear or cosine), not constant")
 	case r.Warmup < 0:
 		return bad("Warmup", r.Warmup, "must be ≥ 0")
-	case !optimizers.is(r.Optimizer, "sgd") && !unit(r.Beta1):
-		return bad("Beta1", r.Beta1, "must satisfy 0 ≤ β1 < 1 for optimizer "+r.Optimizer)
-	case optimizers.is(r.Optimizer, "adam") && !unit(r.Beta2):
-		return bad("Beta2", r.Beta2, "must satisfy 0 ≤ β2 < 1 for optimizer adam")
+	case r.Warmup > 0 && r.Warmup >= c.Steps:
+		return bad("Warmup", r.Warmup, fmt.Sprintf("must be below the %d training steps (η would never reach lr)", c.Steps))
+	case !unit(r.Beta1): // checked for every optimizer, so that a bad value is never silently ignored
+		return bad("Beta1", r.Beta1, "must satisfy 0 ≤ β1 < 1")
+	case !unit(r.Beta2):
+		return bad("Beta2", r.Beta2, "must satisfy 0 ≤ β2 < 1")
 	case optimizers.is(r.Optimizer, "adam") && (!finite(r.AdamEps) || r.AdamEps <= 0):
 		return bad("AdamEps", r.AdamEps, "must be > 0 for optimizer adam")
 	case !unit(r.EMA):

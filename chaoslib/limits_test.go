@@ -67,6 +67,11 @@ func TestValidateLimits(t *testing.T) {
 		{"GVisible", func(c *Config) { c.GVisible = -1 }},
 		{"GVisible", func(c *Config) { c.GVisible = math.Inf(1) }},
 		{"GVisible", func(c *Config) { c.Arch, c.Hidden, c.GVisible = Unrestricted, nil, 0.5 }},
+		// learning-rule values that would be silently ignored
+		{"Beta1", func(c *Config) { c.Optimizer, c.Beta1 = "sgd", 7 }},
+		{"Beta2", func(c *Config) { c.Optimizer, c.Beta2 = "momentum", -3 }},
+		{"LRMin", func(c *Config) { c.LRSchedule, c.LRMin = "constant", c.LR / 2 }},
+		{"Warmup", func(c *Config) { c.Warmup = c.Steps }},
 	} {
 		c := Tiny(Restricted)
 		tc.edit(&c)

@@ -33,7 +33,10 @@ func randomConfig(rng *rand.Rand) chaoslib.Config {
 	c.DataClip = rng.Float64() * 0.5
 	c.Seed = rng.Uint64()
 	pick := func(vs ...string) string { return vs[rng.IntN(len(vs))] }
-	c.LRSchedule, c.LRMin, c.Warmup = pick("constant", "linear", "cosine"), c.LR*rng.Float64(), rng.IntN(1000)
+	c.LRSchedule, c.LRMin, c.Warmup = pick("constant", "linear", "cosine"), c.LR*rng.Float64(), rng.IntN(min(1000, max(1, c.Steps)))
+	if c.LRSchedule == "constant" {
+		c.LRMin = 0 // a floor applies to a decay only
+	}
 	c.Optimizer, c.Beta1, c.Beta2, c.AdamEps = pick("sgd", "momentum", "adam"), rng.Float64(), rng.Float64(), pos()
 	c.EMA, c.L2 = rng.Float64(), pos()
 	c.ClampRelax, c.Minibatch = pick("exact", "euler"), pick("replace", "epoch")
