@@ -25,8 +25,7 @@ type output struct{ flag, path string }
 // checkOutputs refuses, before any work starts, an output that cannot be
 // written safely (safefile.CheckOutput: empty, a device, a link, a folder,
 // one of the inputs, a file of a run folder, a missing folder) or that two
-// outputs share. Errors
-// name the flag.
+// outputs share. Errors name the flag.
 func checkOutputs(inputs []string, outs ...output) error {
 	seen := map[string]string{}
 	for _, o := range outs {
