@@ -41,7 +41,7 @@ func TestPresets(t *testing.T) {
 	}{
 		{Unrestricted, "mnist", 1.5, 0, 4, 3e-4, "adam", "[]", 0, 20000},
 		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam", "[]", 0, 20000},
-		{Restricted, "mnist", 2, 0.25, 7.2, 2.5e-4, "momentum", "[2000]", 0.05, 10000},
+		{Restricted, "mnist", 2, 0.25, 8.4, 2.5e-4, "momentum", "[2000]", 0.05, 10000},
 		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]", 0.05, 10000},
 		{Deep, "mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]", 0.05, 10000},
 		{Deep, "fashion-mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]", 0.05, 10000},
