@@ -70,7 +70,7 @@ func TestValidateLimits(t *testing.T) {
 		// learning-rule values that would be silently ignored
 		{"Beta1", func(c *Config) { c.Optimizer, c.Beta1 = "sgd", 7 }},
 		{"Beta2", func(c *Config) { c.Optimizer, c.Beta2 = "momentum", -3 }},
-		{"LRMin", func(c *Config) { c.LRSchedule, c.LRMin = "constant", c.LR / 2 }},
+		{"LRMin", func(c *Config) { c.LRSchedule, c.LRMin = "constant", c.LR/2 }},
 		{"Warmup", func(c *Config) { c.Warmup = c.Steps }},
 	} {
 		c := Tiny(Restricted)
