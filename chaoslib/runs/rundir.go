@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/internal/safefile"
@@ -31,6 +32,27 @@ func ClaimRun(dir, kind string, warn func(string)) (*safefile.RunDir, error) {
 		}
 	}
 	return safefile.ClaimRunDir(dir, kind, func(dir string) bool { return legacyKind(dir) == kind }, warn)
+}
+
+// runFiles are the files that a run's own command writes in its folder,
+// besides its checkpoints/.
+var runFiles = []string{"config.json", "metrics.csv", "sweep.json", "sweep.csv", legacyRBMFile, safefile.KindFile, safefile.LockFile}
+
+// RunFile reports whether path is one of the files that the command of a
+// marked run folder writes (runFiles, or anything in its checkpoints/),
+// and names that folder: another command writing there would corrupt the
+// run. Other files beside a run's (a plot, samples) are not its.
+func RunFile(path string) (run string, ok bool) {
+	dir := filepath.Dir(path)
+	if filepath.Base(dir) == "checkpoints" {
+		if k, _ := safefile.ReadKind(filepath.Dir(dir)); k != "" {
+			return filepath.Dir(dir), true
+		}
+	}
+	if k, _ := safefile.ReadKind(dir); k != "" && slices.Contains(runFiles, filepath.Base(path)) {
+		return dir, true
+	}
+	return "", false
 }
 
 // legacyKind guesses the kind of an unmarked run folder from its files.

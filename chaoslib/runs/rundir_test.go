@@ -148,3 +148,27 @@ func TestRBMResumeRules(t *testing.T) {
 		t.Errorf("foreign RBM checkpoint: %v", err)
 	}
 }
+
+// TestRunFile: the files a marked run folder's command writes, and anything
+// in its checkpoints/, belong to the run; other files beside them, and the
+// same names in an unmarked folder, do not.
+func TestRunFile(t *testing.T) {
+	run, plain := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(run, safefile.KindFile), []byte(KindTrain+"\n"), 0o644)
+	for _, c := range []struct {
+		path string
+		ok   bool
+	}{
+		{filepath.Join(run, "config.json"), true},
+		{filepath.Join(run, "metrics.csv"), true},
+		{filepath.Join(run, "checkpoints", "step-0000001.npz"), true},
+		{filepath.Join(run, "checkpoints", "other.npy"), true},
+		{filepath.Join(run, "curves.png"), false},
+		{filepath.Join(plain, "config.json"), false},
+		{filepath.Join(plain, "checkpoints", "step-0000001.npz"), false},
+	} {
+		if got, ok := RunFile(c.path); ok != c.ok || (ok && got != run) {
+			t.Errorf("RunFile(%s) = %q, %v; want ok = %v", c.path, got, ok, c.ok)
+		}
+	}
+}

@@ -80,6 +80,7 @@ func TestIssue15(t *testing.T) {
 	if err := precheckRun(trainRun, runs.KindTrain); err != nil {
 		t.Fatal(err)
 	}
+	os.Mkdir(runs.CheckpointDir(trainRun), 0o755)
 	busy := p("busy")
 	claim, err := runs.ClaimRun(busy, runs.KindTrain, nil)
 	if err != nil {
@@ -106,6 +107,8 @@ func TestIssue15(t *testing.T) {
 		{runSample, []string{"--checkpoint", ck, "--out", p("link.npy")}, "not a regular file (a symbolic link)"},
 		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("link.npy")}, "symbolic link"},
 		{runPack, []string{"--checkpoint", ck, "--out", ck}, "is also the input"},
+		{runPack, []string{"--checkpoint", ck, "--out", filepath.Join(trainRun, "config.json")}, "a file of the run in"},
+		{runSample, []string{"--checkpoint", ck, "--out", filepath.Join(trainRun, "checkpoints", "step-0000001.npz")}, "a file of the run in"},
 		{runPack, []string{"--checkpoint", odd, "--out", p("packed.npz")}, "does not match the checkpoint's SHA-256"},
 		{runPack, []string{"--checkpoint", ck, "--out", p("packed.npz"), "--float16"}, "--float16 needs --sampling"},
 		{runTrain, []string{"--out", p("rbm-run")}, `holds a run of kind "rbm" (recognised by its files), not "train"`},

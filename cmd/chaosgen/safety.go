@@ -24,13 +24,16 @@ type output struct{ flag, path string }
 
 // checkOutputs refuses, before any work starts, an output that cannot be
 // written safely (safefile.CheckOutput: empty, a device, a link, a folder,
-// one of the inputs, a file of a run folder, a missing folder) or that two
-// outputs share. Errors name the flag.
+// one of the inputs, a missing folder), that is a run's own file
+// (runs.RunFile) or that two outputs share. Errors name the flag.
 func checkOutputs(inputs []string, outs ...output) error {
 	seen := map[string]string{}
 	for _, o := range outs {
 		if err := safefile.CheckOutput(o.path, inputs...); err != nil {
 			return fmt.Errorf("--%s %q: %v", o.flag, o.path, err)
+		}
+		if run, ok := runs.RunFile(o.path); ok {
+			return fmt.Errorf("--%s %q: a file of the run in %s, which its own command writes; write to a file outside it", o.flag, o.path, run)
 		}
 		if prev, dup := seen[o.path]; dup {
 			return fmt.Errorf("--%s %q: also the output of --%s", o.flag, o.path, prev)

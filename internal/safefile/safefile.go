@@ -24,11 +24,8 @@ import (
 
 // CheckOutput reports why path cannot be written as an output: it is
 // empty, it exists and is not a regular file (a symbolic link counts as
-// not regular), it is the same file as one of inputs, it exists inside a
-// run folder (one whose folder or parent folder holds KindFile: a
-// checkpoint, config.json or metrics.csv that the run's own command
-// writes), or its folder is missing, not a folder or not writable. It
-// creates nothing.
+// not regular), it is the same file as one of inputs, or its folder is
+// missing, not a folder or not writable. It creates nothing.
 func CheckOutput(path string, inputs ...string) error {
 	if path == "" {
 		return errors.New("empty path")
@@ -43,11 +40,6 @@ func CheckOutput(path string, inputs ...string) error {
 			}
 			if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
 				return fmt.Errorf("%s is also the input %s; write to another file", path, in)
-			}
-		}
-		for _, run := range []string{filepath.Dir(path), filepath.Dir(filepath.Dir(path))} {
-			if k, _ := ReadKind(run); k != "" {
-				return fmt.Errorf("%s belongs to the %s run in %s (%s); write to a file outside it", path, k, run, KindFile)
 			}
 		}
 	} else if !os.IsNotExist(err) && !errors.Is(err, unix.ENOTDIR) {
