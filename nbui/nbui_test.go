@@ -67,6 +67,10 @@ func TestProgressHTML(t *testing.T) {
 func TestAboutModels(t *testing.T) {
 	nb := Notebook{Quick: true}
 	md := nb.AboutModels()
+	// two tables, each at the top level (nbconvert draws no table nested in a list)
+	if n := strings.Count(md, "\n| case | hidden |"); n != 2 {
+		t.Errorf("AboutModels has %d top-level tables, want 2:\n%s", n, md)
+	}
 	if !strings.Contains(md, "runs with the quick configuration") {
 		t.Errorf("AboutModels does not say the quick configuration is in use:\n%s", md)
 	}

@@ -102,10 +102,12 @@ func AboutSettings() string {
 // (runs.QuickConfig, runs.TunedConfig: one row per case) and the one in
 // use marked.
 func (nb Notebook) AboutModels() string {
+	// The tables stand at the top level of the markdown: nbconvert does not
+	// draw a table nested in a list item.
 	describe := func(config func(runs.Case) chaoslib.Config) string {
 		var b strings.Builder
-		b.WriteString("\n\n     | case | hidden | g | g_v | T | η | optimizer | η schedule | B, P | steps | data clipped to | parameter average |\n" +
-			"     |---|---|---|---|---|---|---|---|---|---|---|---|\n")
+		b.WriteString("\n\n| case | hidden | g | g_v | T | η | optimizer | η schedule | B, P | steps | data clipped to | parameter average |\n" +
+			"|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, c := range runs.Cases() {
 			cfg := config(c)
 			hidden, gv, opt, sched, clip, ema := "–", "–", cfg.Optimizer, cfg.LRSchedule, "– (±1)", "–"
@@ -127,7 +129,7 @@ func (nb Notebook) AboutModels() string {
 			if cfg.EMA > 0 {
 				ema = fmt.Sprintf("decay %g", cfg.EMA)
 			}
-			fmt.Fprintf(&b, "     | %s | %s | %g | %s | %g | %g | %s | %s | %d, %d | %d | %s | %s |\n",
+			fmt.Fprintf(&b, "| %s | %s | %g | %s | %g | %g | %s | %s | %d, %d | %d | %s | %s |\n",
 				c.Name(), hidden, cfg.G, gv, cfg.T, cfg.LR, opt, sched, cfg.Batch, cfg.Chains, cfg.Steps, clip, ema)
 		}
 		return b.String()
@@ -140,9 +142,10 @@ func (nb Notebook) AboutModels() string {
 	return fmt.Sprintf(`**Where the models come from.** For each case (architecture × data set) the notebook uses, in this order:
 
 1. `+"`pretrained/<model>-<dataset>/`"+` in the repository, if it holds checkpoints and `+"`nb.Retrain`"+` is false (the layout of a run folder: `+"`checkpoints/`, `metrics.csv`, `config.json`"+`);
-2. otherwise a run trained by the notebooks in `+"`notebooks/runs/`"+` (or `+"`$CHAOSGEN_RUNS`"+`) with `+"`runs.EnsureRun`"+`: a finished run is reused, a shorter or interrupted one is resumed.
-   - **quick** (`+"`runs.QuickConfig`, in `runs/quick/`"+`), seconds to a minute per model:%s
-   - **tuned** (`+"`runs.TunedConfig`, the `tuned` preset of `docs/TUNING.md`, in `runs/tuned/`"+`); RESULTS.md lists each shipped model's training time on a 2-core CPU (the deep models are the slowest), and the CUDA backend (`+"`nb.Device = \"cuda\"`"+`) has not been run on a GPU yet (`+"`gpu/README.md`"+`):%s
+2. otherwise a run trained by the notebooks in `+"`notebooks/runs/`"+` (or `+"`$CHAOSGEN_RUNS`"+`) with `+"`runs.EnsureRun`"+`: a finished run is reused, a shorter or interrupted one is resumed, in one of two configurations:
+
+**quick** (`+"`runs.QuickConfig`, in `runs/quick/`"+`), seconds to a minute per model:%s
+**tuned** (`+"`runs.TunedConfig`, the `tuned` preset of `docs/TUNING.md`, in `runs/tuned/`"+`); RESULTS.md lists each shipped model's training time on a 2-core CPU (the deep models are the slowest), and the CUDA backend (`+"`nb.Device = \"cuda\"`"+`) has not been run on a GPU yet (`+"`gpu/README.md`"+`):%s
 
 This notebook runs with %s. Training shows a live progress bar. All notebooks share the runs folder, so the models trained by one notebook are reused by the next. Quick-mode figures only show that the pipeline works: the models are far from converged.`,
 		quickText, tunedText, inUse)
