@@ -44,9 +44,9 @@ var runFiles = []string{"config.json", "metrics.csv", "sweep.json", "sweep.csv",
 // run. Other files beside a run's (a plot, samples) are not its.
 func RunFile(path string) (run string, ok bool) {
 	dir := filepath.Dir(path)
-	if filepath.Base(dir) == "checkpoints" {
-		if k, _ := safefile.ReadKind(filepath.Dir(dir)); k != "" {
-			return filepath.Dir(dir), true
+	if parent := filepath.Dir(dir); dir == CheckpointDir(parent) {
+		if k, _ := safefile.ReadKind(parent); k != "" {
+			return parent, true
 		}
 	}
 	if k, _ := safefile.ReadKind(dir); k != "" && slices.Contains(runFiles, filepath.Base(path)) {
