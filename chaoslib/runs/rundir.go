@@ -26,12 +26,35 @@ const (
 // config.json saying "rbm", a sweep by sweep.json. warn (may be nil) hears
 // of a stale lock taken over. The caller releases the folder when done.
 func ClaimRun(dir, kind string, warn func(string)) (*safefile.RunDir, error) {
+	if err := checkLegacy(dir, kind); err != nil {
+		return nil, err
+	}
+	return safefile.ClaimRunDir(dir, kind, recogniser(kind), warn)
+}
+
+// CheckRun reports the error that ClaimRun would give for dir and kind,
+// without creating, marking or locking the folder (safefile.CheckRunDir).
+func CheckRun(dir, kind string) error {
+	if err := checkLegacy(dir, kind); err != nil {
+		return err
+	}
+	return safefile.CheckRunDir(dir, kind, recogniser(kind))
+}
+
+// checkLegacy refuses an unmarked folder whose files show a run of another
+// kind.
+func checkLegacy(dir, kind string) error {
 	if marked, _ := safefile.ReadKind(dir); marked == "" {
 		if old := legacyKind(dir); old != "" && old != kind {
-			return nil, fmt.Errorf("%s holds a run of kind %q (recognised by its files), not %q; use another folder", dir, old, kind)
+			return fmt.Errorf("%s holds a run of kind %q (recognised by its files), not %q; use another folder", dir, old, kind)
 		}
 	}
-	return safefile.ClaimRunDir(dir, kind, func(dir string) bool { return legacyKind(dir) == kind }, warn)
+	return nil
+}
+
+// recogniser reports whether an unmarked folder holds a run of kind.
+func recogniser(kind string) func(dir string) bool {
+	return func(dir string) bool { return legacyKind(dir) == kind }
 }
 
 // runFiles are the files that a run's own command writes in its folder,

@@ -77,8 +77,10 @@ func TestIssue15(t *testing.T) {
 	os.WriteFile(p("other/config.json"), []byte(`{"not": "a run"}`), 0o644)
 	os.WriteFile(p("other/metrics.csv"), []byte("a,b\n1,2\n"), 0o644)
 	trainRun := filepath.Join(dir, "train-run")
-	if err := precheckRun(trainRun, runs.KindTrain); err != nil {
+	if claim, err := runs.ClaimRun(trainRun, runs.KindTrain, nil); err != nil {
 		t.Fatal(err)
+	} else {
+		claim.Release()
 	}
 	os.Mkdir(runs.CheckpointDir(trainRun), 0o755)
 	busy := p("busy")

@@ -130,14 +130,13 @@ func checkMemory(flag string, value any, need int64) error {
 // taken over).
 func warn(msg string) { fmt.Fprintln(os.Stderr, "chaosgen: note:", msg) }
 
-// precheckRun claims and releases the run folder dir for kind, so that a
-// foreign or busy folder is refused before the data are loaded; the run
-// loop claims it again for the run.
+// precheckRun refuses a foreign or busy run folder dir for kind before the
+// data are loaded (runs.CheckRun), without creating or marking it, so that
+// a command refused later (an unbuilt --device, say) leaves no folder
+// behind; the run loop claims it for the run.
 func precheckRun(dir, kind string) error {
-	claim, err := runs.ClaimRun(dir, kind, warn)
-	if err != nil {
+	if err := runs.CheckRun(dir, kind); err != nil {
 		return fmt.Errorf("--out: %v", err)
 	}
-	claim.Release()
 	return nil
 }

@@ -76,6 +76,45 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 	return r, nil
 }
 
+// CheckRunDir reports the error that ClaimRunDir would give for dir and
+// kind (a file in its place, another kind's folder, a foreign non-empty
+// folder, a lock held by a running process) without creating, marking or
+// locking anything, so that a command can refuse early and leave no trace
+// when it later fails for another reason. A folder that does not exist
+// passes.
+func CheckRunDir(dir, kind string, recognise func(dir string) bool) error {
+	if dir == "" {
+		return errors.New("empty folder name")
+	}
+	st, err := os.Stat(dir)
+	switch {
+	case os.IsNotExist(err):
+		return nil
+	case err != nil:
+		return err
+	case !st.IsDir():
+		return fmt.Errorf("%s exists and is not a folder", dir)
+	}
+	if _, err := checkKind(dir, kind, recognise); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, LockFile)
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return inUse(dir, readPID(f), path)
+		}
+		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	return nil // closing f drops the lock
+}
+
 // beforeLock runs between ClaimRunDir's first kind check and its lock; a
 // test sets it to play a command that claims the folder meanwhile.
 var beforeLock = func(dir string) {}
@@ -137,7 +176,7 @@ func (r *RunDir) takeLock(warn func(string)) error {
 			pid := readPID(f)
 			f.Close()
 			if errors.Is(err, unix.EWOULDBLOCK) {
-				return fmt.Errorf("%s is in use by process %s (lock %s); wait for it to finish or stop it", r.Dir, pidText(pid), path)
+				return inUse(r.Dir, pid, path)
 			}
 			return fmt.Errorf("lock %s: %w", path, err)
 		}
@@ -197,6 +236,12 @@ func writePID(f *os.File) error {
 		return err
 	}
 	return f.Sync()
+}
+
+// inUse is the error for a run folder dir whose lock file path is held by
+// process pid.
+func inUse(dir string, pid int, path string) error {
+	return fmt.Errorf("%s is in use by process %s (lock %s); wait for it to finish or stop it", dir, pidText(pid), path)
 }
 
 func pidText(pid int) string {

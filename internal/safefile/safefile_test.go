@@ -208,3 +208,77 @@ func TestClaimRunDirRace(t *testing.T) {
 		t.Fatalf("the refused claim left its lock file: %v", err)
 	}
 }
+
+// TestCheckRunDir: CheckRunDir refuses what ClaimRunDir refuses, for the
+// same reason, and creates, marks and locks nothing.
+func TestCheckRunDir(t *testing.T) {
+	root := t.TempDir()
+	p := func(name string) string { return filepath.Join(root, name) }
+	isTrain := func(dir string) bool { _, err := os.Stat(filepath.Join(dir, "config.json")); return err == nil }
+	os.WriteFile(p("file"), nil, 0o644)
+	os.Mkdir(p("foreign"), 0o755)
+	os.WriteFile(p("foreign/notes.txt"), []byte("x"), 0o644)
+	os.Mkdir(p("legacy"), 0o755)
+	os.WriteFile(p("legacy/config.json"), []byte("{}"), 0o644)
+	os.Mkdir(p("empty"), 0o755)
+	for _, name := range []string{"rbm", "train", "busy"} {
+		r, err := ClaimRunDir(p(name), name, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name != "busy" {
+			r.Release()
+		} else {
+			defer r.Release()
+		}
+	}
+	for _, tc := range []struct {
+		dir, kind, want string // want: part of the error, "" for none
+	}{
+		{p("new/run"), "train", ""},
+		{p("empty"), "train", ""},
+		{p("train"), "train", ""},
+		{p("legacy"), "train", ""},
+		{p("file"), "train", "not a folder"},
+		{p("foreign"), "train", "not empty"},
+		{p("legacy"), "rbm", "not empty"},
+		{p("rbm"), "train", `holds a run of kind "rbm"`},
+		{p("busy"), "busy", "in use by process " + strconv.Itoa(os.Getpid())},
+		{"", "train", "empty folder name"},
+	} {
+		before := listing(t, root)
+		err := CheckRunDir(tc.dir, tc.kind, func(dir string) bool { return tc.kind == "train" && isTrain(dir) })
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s for %s: %v, want no error", tc.dir, tc.kind, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s for %s: %v, want an error with %q", tc.dir, tc.kind, err, tc.want)
+		}
+		if after := listing(t, root); after != before {
+			t.Errorf("%s for %s changed the files:\n%s\nwas\n%s", tc.dir, tc.kind, after, before)
+		}
+	}
+	// the check took no lock: the folder can still be claimed
+	r, err := ClaimRunDir(p("train"), "train", nil, nil)
+	if err != nil {
+		t.Fatalf("claim after the check: %v", err)
+	}
+	r.Release()
+}
+
+// listing names every file and folder under root, one per line.
+func listing(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		b.WriteString(path + "\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
