@@ -51,18 +51,18 @@ func runAttractors(args []string) error {
 			return err
 		}
 	}
-	m, ck, d, closeAll, err := cf.open()
+	var t float64
+	m, ck, d, closeAll, err := cf.open(func(cfg chaoslib.Config) (err error) {
+		if err := checkMemory("n", cf.n, chaos.CensusBytes(cfg, cf.n)); err != nil { // beyond the model itself
+			return err
+		}
+		t, err = cf.time(cfg, 100*cfg.T)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	if err := checkMemory("n", cf.n, chaos.CensusBytes(m.Cfg, cf.n)); err != nil { // the model is loaded: the rest
-		return err
-	}
-	t, err := cf.time(m.Cfg, 100*m.Cfg.T)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(os.Stderr, "running %d chains to t = %g …\n", cf.n, t)
 	c, err := chaos.TakeCensus(m, d.Classifier, chaos.CensusOptions{Starts: cf.n, Time: t, Distance: *dist, Seed: cf.seed})
 	if err != nil {

@@ -101,11 +101,18 @@ func (c *ckFlags) time(cfg chaoslib.Config, def float64) (float64, error) {
 
 // open loads the --checkpoint's model on the --device backend and the
 // --dataset (default: the checkpoint's) with its 1-NN classifier; closeAll
-// releases the model and the backend.
-func (c *ckFlags) open() (m *chaoslib.Model, ck *chaoslib.Checkpoint, d *runs.Data, closeAll func(), err error) {
+// releases the model and the backend. check (may be nil) sees the
+// checkpoint's config before the data are loaded, so that flags checked
+// against the model (--t, memory) fail at once.
+func (c *ckFlags) open(check func(chaoslib.Config) error) (m *chaoslib.Model, ck *chaoslib.Checkpoint, d *runs.Data, closeAll func(), err error) {
 	ck, err = chaoslib.LoadCheckpoint(c.checkpoint)
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("--checkpoint: %v", err)
+	}
+	if check != nil {
+		if err := check(ck.Config); err != nil {
+			return nil, nil, nil, nil, err
+		}
 	}
 	dataset := c.dataset
 	if dataset == "" {

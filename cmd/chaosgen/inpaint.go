@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/blas/blas32"
 
+	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/inpaint"
 	"github.com/chaosgen/chaosgen/data"
@@ -65,20 +66,20 @@ func runInpaint(args []string) error {
 	if err != nil {
 		return fmt.Errorf("--mask: %v", err)
 	}
-	m, ck, d, closeAll, err := cf.open()
+	var t float64
+	m, ck, d, closeAll, err := cf.open(func(cfg chaoslib.Config) (err error) {
+		if err := checkMemory("n", n, inpaint.Bytes(cfg, n)); err != nil { // beyond the model itself
+			return err
+		}
+		t, err = cf.time(cfg, cfg.T)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	defer closeAll()
 	if n > d.Test.Len() {
 		return fmt.Errorf("--n %d: the %s test split has %d images", n, d.Test.Dataset, d.Test.Len())
-	}
-	if err := checkMemory("n", n, inpaint.Bytes(m.Cfg, n)); err != nil { // the model is loaded: the rest
-		return err
-	}
-	t, err := cf.time(m.Cfg, m.Cfg.T)
-	if err != nil {
-		return err
 	}
 	test := d.Test.Head(n)
 	mean := inpaint.ColumnMeans(d.Train.X)

@@ -56,6 +56,7 @@ func fileSum(path string) string {
 // chaoslib (checkpoint meta.json, divergence).
 func TestIssue15(t *testing.T) {
 	dir := t.TempDir()
+	t.Setenv("CHAOSGEN_DATA", filepath.Join(dir, "no-data")) // a case that loads the data fails on it
 	p := func(name string) string { return filepath.Join(dir, name) }
 	ck := saveCheckpoint(t, chaoslib.Tiny(chaoslib.Restricted), p("ck.npz"), nil)
 	small := chaoslib.Tiny(chaoslib.Restricted)
@@ -145,6 +146,8 @@ func TestIssue15(t *testing.T) {
 		{runSample, []string{"--checkpoint", ck, "--t", "1", "--times", "1,2"}, "give --t or --times, not both"},
 		{runSample, []string{"--checkpoint", ck, "--t", "0.1"}, "not a whole number of Euler steps of dt = 0.2"},
 		{runEval, []string{"--checkpoint", ck, "--t", "0.1"}, "not a whole number of Euler steps"},
+		{runInpaint, []string{"--checkpoint", ck, "--mask", "top", "--t", "0.1"}, "not a whole number of Euler steps"},
+		{runAttractors, []string{"--checkpoint", ck, "--n", "10", "--t", "0.1"}, "not a whole number of Euler steps"},
 		{runSample, []string{"--checkpoint", ck, "--t", "1e9"}, "at most 1000000"},
 		{runTrain, []string{"--out", p("r"), "--T", "1e9"}, "at most 1000000"},
 		{runTrain, []string{"--out", p("r"), "--T", "4000"}, "--T 4000: T/dt = 20000 Euler steps per training phase; want 1…10000 (change T or dt)"},
