@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
 // MetricsColumns is the header of metrics.csv.
@@ -37,7 +37,7 @@ func (r MetricsRow) record() []string {
 
 // ReadMetrics reads a metrics.csv written by a training run.
 func ReadMetrics(path string) ([]MetricsRow, error) {
-	f, err := os.Open(path)
+	f, _, err := safefile.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}

@@ -3,11 +3,11 @@ package runs
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
+	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
 // RunInfo is the part of a run's config.json that every kind of run has.
@@ -37,10 +37,14 @@ type RBMRecord struct {
 	Note string `json:"note"` // how the RBM's metrics differ from a chaotic run's
 }
 
+// maxRecordBytes bounds the config.json that readJSON reads; a run's is
+// a few kB.
+const maxRecordBytes = 1 << 20
+
 // readJSON reads a run's config.json into v; errors name the file.
 func readJSON(run string, v any) error {
 	path := filepath.Join(run, "config.json")
-	raw, err := os.ReadFile(path)
+	raw, err := safefile.ReadRegular(path, maxRecordBytes)
 	if err != nil {
 		return err
 	}

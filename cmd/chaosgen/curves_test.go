@@ -9,6 +9,7 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"golang.org/x/sys/unix"
 )
 
 // TestCurves: two runs scored at the same steps make one PNG; a missing
@@ -32,6 +33,11 @@ func TestCurves(t *testing.T) {
 	}
 	a, b := mk("a", 0, 100, 200), mk("b", 0, 100)
 	other := mk("c", 0, 150)
+	pipe := filepath.Join(root, "pipe") // a metrics.csv that would block a plain open
+	os.Mkdir(pipe, 0o755)
+	if err := unix.Mkfifo(filepath.Join(pipe, "metrics.csv"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(root, "curves.png")
 	if err := runCurves([]string{"--out", out, a, b}); err != nil {
 		t.Fatal(err)
@@ -53,6 +59,7 @@ func TestCurves(t *testing.T) {
 		{[]string{"--out", filepath.Join(root, "x.png"), a, a + "/"}, "two run folders"},
 		{[]string{"--out", filepath.Join(root, "x.png")}, "run folders"},
 		{[]string{"--out", root, a}, "--out"},
+		{[]string{"--out", filepath.Join(root, "x.png"), pipe}, "not a regular file (a named pipe)"},
 	} {
 		if err := runCurves(tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("curves %q: got %v, want an error containing %q", tc.args, err, tc.want)

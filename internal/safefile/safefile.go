@@ -131,9 +131,10 @@ func WriteAtomicFunc(path string, write func(io.Writer) error) (err error) {
 }
 
 // OpenRegular opens path for reading if it is a regular file (after
-// following symbolic links) and returns it with its size.
+// following symbolic links) and returns it with its size. It opens without
+// blocking, so that a named pipe is refused instead of waiting for a writer.
 func OpenRegular(path string) (*os.File, int64, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestCheckOutput: every kind of bad output is refused with its reason, and
@@ -92,6 +94,10 @@ func TestWriteAtomic(t *testing.T) {
 func TestReadRegular(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(p, bytes.Repeat([]byte{7}, 100), 0o644)
+	fifo := filepath.Join(filepath.Dir(p), "fifo") // opening it to read would wait for a writer
+	if err := unix.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if b, err := ReadRegular(p, 100); err != nil || len(b) != 100 {
 		t.Fatalf("ReadRegular = %d bytes, %v", len(b), err)
 	}
@@ -99,7 +105,8 @@ func TestReadRegular(t *testing.T) {
 		path  string
 		limit int64
 		want  string
-	}{{p, 99, "more than"}, {"/dev/zero", 1 << 30, "not a regular file"}, {filepath.Dir(p), 1 << 30, "not a regular file"}} {
+	}{{p, 99, "more than"}, {"/dev/zero", 1 << 30, "not a regular file"}, {filepath.Dir(p), 1 << 30, "not a regular file"},
+		{fifo, 1 << 30, "not a regular file (a named pipe)"}} {
 		if _, err := ReadRegular(c.path, c.limit); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("ReadRegular(%s, %d) = %v, want %q", c.path, c.limit, err, c.want)
 		}
