@@ -95,5 +95,5 @@ func checkSameRun(dir string, cfg chaoslib.Config) error {
 		diff = strings.Join(f, ", ")
 	}
 	return fmt.Errorf("%s holds a run of another config than the one asked (%s differ from %s; e.g. a --quick run where a full-size one is asked, or the reverse); remove it or use another runs folder",
-		dir, diff, filepath.Join(dir, "config.json"))
+		dir, diff, RecordPath(dir))
 }

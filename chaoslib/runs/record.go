@@ -3,7 +3,6 @@ package runs
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
@@ -43,7 +42,7 @@ const maxRecordBytes = 1 << 20
 
 // readJSON reads a run's config.json into v; errors name the file.
 func readJSON(run string, v any) error {
-	path := filepath.Join(run, "config.json")
+	path := RecordPath(run)
 	raw, err := safefile.ReadRegular(path, maxRecordBytes)
 	if err != nil {
 		return err
@@ -67,7 +66,7 @@ func ReadRBMRecord(run string) (RBMRecord, error) {
 		return r, err
 	}
 	if r.Model != "rbm" {
-		return r, fmt.Errorf("%s is not an RBM run (model %q)", filepath.Join(run, "config.json"), r.Model)
+		return r, fmt.Errorf("%s is not an RBM run (model %q)", RecordPath(run), r.Model)
 	}
 	return r, nil
 }

@@ -110,7 +110,7 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	if err := os.MkdirAll(CheckpointDir(o.Dir), 0o755); err != nil {
 		return res, err
 	}
-	metricsPath := filepath.Join(o.Dir, "metrics.csv")
+	metricsPath := MetricsPath(o.Dir)
 	var (
 		rows    []MetricsRow
 		seconds float64
@@ -179,7 +179,7 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := chaoslib.WriteFileAtomic(filepath.Join(o.Dir, "config.json"), append(js, '\n')); err != nil {
+	if err := chaoslib.WriteFileAtomic(RecordPath(o.Dir), append(js, '\n')); err != nil {
 		return res, err
 	}
 	evaluate := func() error {

@@ -1,7 +1,6 @@
 package runs
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,7 +58,7 @@ func recogniser(kind string) func(dir string) bool {
 
 // runFiles are the files that a run's own command writes in its folder,
 // besides its checkpoints/.
-var runFiles = []string{"config.json", "metrics.csv", "sweep.json", "sweep.csv", legacyRBMFile, safefile.KindFile, safefile.LockFile}
+var runFiles = []string{recordFile, metricsFile, sweepFile, sweepTableFile, legacyRBMFile, safefile.KindFile, safefile.LockFile}
 
 // RunFile reports whether path is one of the files that the command of a
 // marked run folder writes (runFiles, or anything in its checkpoints/),
@@ -82,16 +81,16 @@ func RunFile(path string) (run string, ok bool) {
 func legacyKind(dir string) string {
 	exists := func(name string) bool { _, err := os.Stat(filepath.Join(dir, name)); return err == nil }
 	switch {
-	case exists("sweep.json"):
+	case exists(sweepFile):
 		return KindSweep
-	case exists("rbm.npz"):
+	case exists(legacyRBMFile):
 		return KindRBM
 	}
 	var rec struct {
 		Model  string          `json:"model"`
 		Config chaoslib.Config `json:"config"`
 	}
-	if raw, err := os.ReadFile(filepath.Join(dir, "config.json")); err == nil && json.Unmarshal(raw, &rec) == nil {
+	if readJSON(dir, &rec) == nil {
 		switch {
 		case rec.Model == KindRBM:
 			return KindRBM
@@ -131,5 +130,5 @@ func CheckResume(run, ckPath string, ck *chaoslib.Checkpoint, steps int) error {
 // not the run's.
 func foreignCheckpoint(run, ckPath string) error {
 	return fmt.Errorf("--resume: %s was written with another config than %s (training steps aside); it is not this run's checkpoint",
-		ckPath, filepath.Join(run, "config.json"))
+		ckPath, RecordPath(run))
 }

@@ -404,7 +404,7 @@ func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be bac
 		return nil, err
 	}
 	varied := VariedFields(configs)
-	csvPath := filepath.Join(outDir, "sweep.csv")
+	csvPath := SweepTablePath(outDir)
 	var rows []SweepRow
 	emit := func(e SweepEvent) {
 		if progress != nil {
@@ -479,7 +479,7 @@ func runState(dir string, cfg chaoslib.Config) (done, resume bool, err error) {
 		return false, false, err
 	}
 	if !sameConfig(rec.Config, cfg) {
-		return false, false, fmt.Errorf("%s holds a run of another config (%s); remove it or use another --out", dir, filepath.Join(dir, "config.json"))
+		return false, false, fmt.Errorf("%s holds a run of another config (%s); remove it or use another --out", dir, RecordPath(dir))
 	}
 	if _, err := os.Stat(filepath.Join(dir, divergedFile)); err == nil {
 		return true, false, nil
@@ -491,7 +491,7 @@ func runState(dir string, cfg chaoslib.Config) (done, resume bool, err error) {
 	if last := steps[len(steps)-1]; last < cfg.Steps {
 		return false, true, nil
 	}
-	rows, err := ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	rows, err := ReadMetrics(MetricsPath(dir))
 	if err != nil {
 		return false, false, err
 	}
@@ -517,7 +517,7 @@ func fillRow(row *SweepRow, dir string) error {
 	if msg, err := os.ReadFile(filepath.Join(dir, divergedFile)); err == nil {
 		row.Status = "diverged: " + strings.TrimSpace(strings.TrimPrefix(string(msg), "chaoslib: "))
 	}
-	ms, err := ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	ms, err := ReadMetrics(MetricsPath(dir))
 	if err != nil {
 		if row.Status != "ok" && os.IsNotExist(err) {
 			return nil

@@ -38,7 +38,7 @@ func runCurves(args []string) error {
 		if _, dup := metrics[name]; dup {
 			return fmt.Errorf("two run folders are named %s: the curves would share a name", name)
 		}
-		p := filepath.Join(d, "metrics.csv")
+		p := runs.MetricsPath(d)
 		rows, err := runs.ReadMetrics(p)
 		if err != nil {
 			return err

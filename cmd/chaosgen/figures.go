@@ -105,7 +105,7 @@ func runFigures(args []string) error {
 			if models[a], err = chaoslib.LoadModel(ck, be); err != nil {
 				return err
 			}
-			rows, err := runs.ReadMetrics(filepath.Join(*runsDir, c.Name(), "metrics.csv"))
+			rows, err := runs.ReadMetrics(runs.MetricsPath(filepath.Join(*runsDir, c.Name())))
 			if err != nil {
 				return err
 			}

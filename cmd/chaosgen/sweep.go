@@ -109,7 +109,7 @@ func runSweep(args []string) error {
 	rec := map[string]any{"command": "chaosgen " + strings.Join(append([]string{"sweep"}, args...), " "),
 		"base": base, "axes": axes, "random": *random, "sweep_seed": *sweepSeed, "eval_n": *evalN, "final_n": *finalN, "runs": len(configs)}
 	js, _ := json.MarshalIndent(rec, "", "  ")
-	sweepJSON := filepath.Join(*out, "sweep.json")
+	sweepJSON := runs.SweepPath(*out)
 	if err := sameSweep(sweepJSON, js); err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func printSweepTable(rows []runs.SweepRow, varied []string, out string) {
 				strings.Join(runs.TrainArgs(best.Config, filepath.Join(out, "best")), " "))
 		}
 	}
-	fmt.Printf("\nall rows: %s\n", filepath.Join(out, "sweep.csv"))
+	fmt.Printf("\nall rows: %s\n", runs.SweepTablePath(out))
 }
 
 // hasAxis reports whether the grid has an axis over field.

@@ -70,7 +70,7 @@ func main() {
 			}
 		}
 	}
-	rows, err := runs.ReadMetrics(filepath.Join(dir, "run", "metrics.csv"))
+	rows, err := runs.ReadMetrics(runs.MetricsPath(filepath.Join(dir, "run")))
 	if err != nil {
 		fail("metrics.csv: %v", err)
 	} else if len(rows) == 0 || rows[len(rows)-1].Step != 40 {

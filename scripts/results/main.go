@@ -81,7 +81,7 @@ func run(dir string, n, checkN int, grids string) error {
 			if err != nil {
 				return err
 			}
-			rows, err := runs.ReadMetrics(filepath.Join(run, "metrics.csv"))
+			rows, err := runs.ReadMetrics(runs.MetricsPath(run))
 			if err != nil {
 				return err
 			}
@@ -133,10 +133,10 @@ func scoreRBM(run string, d *runs.Data, checkN, n int, grids string) (*Entry, er
 	var rec struct {
 		Command string `json:"command"`
 	}
-	if raw, err := os.ReadFile(filepath.Join(run, "config.json")); err == nil {
+	if raw, err := os.ReadFile(runs.RecordPath(run)); err == nil {
 		json.Unmarshal(raw, &rec)
 	}
-	rows, err := runs.ReadMetrics(filepath.Join(run, "metrics.csv"))
+	rows, err := runs.ReadMetrics(runs.MetricsPath(run))
 	if err != nil {
 		return nil, err
 	}
