@@ -39,8 +39,8 @@ func TestPresets(t *testing.T) {
 		clip        float64
 		steps       int
 	}{
-		{Unrestricted, "mnist", 1.5, 0, 4, 3e-4, "adam", "[]", 0, 20000},
-		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 3e-4, "adam", "[]", 0, 20000},
+		{Unrestricted, "mnist", 1.5, 0, 4, 1e-3, "adam", "[]", 0, 10000},
+		{Unrestricted, "fashion-mnist", 1.5, 0, 4, 1e-3, "adam", "[]", 0, 10000},
 		{Restricted, "mnist", 2, 0.25, 8.4, 2.5e-4, "momentum", "[2000]", 0.05, 10000},
 		{Restricted, "fashion-mnist", 1.2, 0.25, 6, 5e-4, "momentum", "[1000]", 0.05, 10000},
 		{Deep, "mnist", 2.5, 0.25, 6, 0.001, "sgd", "[2000 500]", 0.05, 10000},
@@ -59,7 +59,7 @@ func TestPresets(t *testing.T) {
 		if got := fmt.Sprint(tuned.Hidden); got != c.hidden {
 			t.Errorf("tuned %s %s: hidden sizes %s, want %s", c.arch, c.ds, got, c.hidden)
 		}
-		if want := map[bool]string{true: "zero", false: ""}[c.arch == Unrestricted]; r.DiagA != want {
+		if want := map[bool]string{true: "trained", false: ""}[c.arch == Unrestricted]; r.DiagA != want {
 			t.Errorf("tuned %s %s: DiagA %q, want %q", c.arch, c.ds, r.DiagA, want)
 		}
 		tuned.G, tuned.GVisible, tuned.T, tuned.LR, tuned.DataClip, tuned.Steps, tuned.Dataset, tuned.Hidden = paper.G, paper.GVisible, paper.T, paper.LR, paper.DataClip, paper.Steps, paper.Dataset, paper.Hidden
