@@ -131,6 +131,25 @@ func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Ce
 	return c, nil
 }
 
+// DistanceToEnd measures how far n free runs of m still are, at t = T,
+// from where they are at t = 100·T: the mean over the runs r of the RMS
+// distance per pixel between the two read-outs,
+//
+//	d = (1/n) Σ_r √( (1/N) Σ_i (φ(v_r,i(T)) − φ(v_r,i(100·T)))² ),
+//
+// the runs starting from N(0, σ²) draws of seed's stream of starts (as the
+// census's). Runs that have settled by T give d below the census's grouping
+// distance; d far above it says the samples at T are still on their way.
+func DistanceToEnd(m *chaoslib.Model, n int, seed uint64) float64 {
+	snaps := m.Snapshots(n, []float64{m.Cfg.T, 100 * m.Cfg.T}, rand.New(rand.NewPCG(seed, streamStarts)))
+	N := snaps[0].Cols
+	var sum float64
+	for r := range n {
+		sum += rms(snaps[0].Data[r*N:(r+1)*N], snaps[1].Data[r*N:(r+1)*N])
+	}
+	return sum / float64(n)
+}
+
 // rms is the RMS difference √((1/n) Σ (a_i − b_i)²).
 func rms(a, b []float32) float64 {
 	var s float64

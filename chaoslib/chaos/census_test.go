@@ -108,3 +108,25 @@ func TestCensusLimits(t *testing.T) {
 		t.Errorf("CensusBytes = %d, want %d", got, want)
 	}
 }
+
+// TestDistanceToEnd: below the transition (g = 0.5, no trained couplings)
+// every run decays to the origin, so φ(v(100·T)) = 0 and the distance is
+// the mean RMS read-out at T, √((1/N) Σ_i φ_i(T)²), of the same starts.
+// Above it the runs have not settled at T = 4 and the distance is larger.
+func TestDistanceToEnd(t *testing.T) {
+	m := small(t, chaoslib.Unrestricted, 0.5, 200)
+	const n = 20
+	d := DistanceToEnd(m, n, 3)
+	atT := m.Snapshots(n, []float64{m.Cfg.T}, rand.New(rand.NewPCG(3, streamStarts)))[0]
+	zero := make([]float32, atT.Cols)
+	var want float64
+	for r := range n {
+		want += rms(atT.Data[r*atT.Cols:(r+1)*atT.Cols], zero) / n
+	}
+	if math.Abs(d-want) > 1e-6 || !(want > 1e-3) {
+		t.Errorf("g = 0.5: DistanceToEnd = %.6f, want the RMS read-out at T, %.6f (> 0.001)", d, want)
+	}
+	if chaotic := DistanceToEnd(small(t, chaoslib.Unrestricted, 2, 200), n, 3); !(chaotic > d) {
+		t.Errorf("g = 2: DistanceToEnd = %.4f, want more than at g = 0.5 (%.4f)", chaotic, d)
+	}
+}
