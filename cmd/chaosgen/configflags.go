@@ -71,7 +71,7 @@ func (v fieldValue[C]) String() string {
 func (v fieldValue[C]) Set(s string) error { return v.f.Set(v.dst, s) }
 
 // presetNote writes a field's preset values for its help, e.g. "preset 1.5"
-// or "tuned 0.0003, paper 0.05, tiny 0.05"; a value that differs for
+// or "tuned 0.001, paper 0.05, tiny 0.05"; a value that differs for
 // another architecture or data set is added in parentheses, e.g. "(deep
 // 500,500)" or "(fashion-mnist 1000)" (but for the Dataset field, which
 // the data set names); "" when every preset leaves a string field without
