@@ -142,10 +142,9 @@ func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Ce
 // distance; d far above it says the samples at T are still on their way.
 func DistanceToEnd(m *chaoslib.Model, n int, seed uint64) float64 {
 	snaps := m.Snapshots(n, []float64{m.Cfg.T, 100 * m.Cfg.T}, rand.New(rand.NewPCG(seed, streamStarts)))
-	N := snaps[0].Cols
 	var sum float64
 	for r := range n {
-		sum += rms(snaps[0].Data[r*N:(r+1)*N], snaps[1].Data[r*N:(r+1)*N])
+		sum += rms(chaoslib.Row(snaps[0], r), chaoslib.Row(snaps[1], r))
 	}
 	return sum / float64(n)
 }

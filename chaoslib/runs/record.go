@@ -36,14 +36,14 @@ type RBMRecord struct {
 	Note string `json:"note"` // how the RBM's metrics differ from a chaotic run's
 }
 
-// maxRecordBytes bounds the config.json that readJSON reads; a run's is
-// a few kB.
-const maxRecordBytes = 1 << 20
+// MaxRecordBytes bounds the JSON records of a run folder that are read
+// back (config.json, sweep.json, scores); a run's are a few kB.
+const MaxRecordBytes = 1 << 20
 
 // readJSON reads a run's config.json into v; errors name the file.
 func readJSON(run string, v any) error {
 	path := RecordPath(run)
-	raw, err := safefile.ReadRegular(path, maxRecordBytes)
+	raw, err := safefile.ReadRegular(path, MaxRecordBytes)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
 // SweepSpec describes a hyper-parameter search: Base with the values of
@@ -514,7 +515,7 @@ func sameConfig(a, b chaoslib.Config) bool {
 // done, the training time and the indices then) and the diverged marker.
 func fillRow(row *SweepRow, dir string) error {
 	row.Status = "ok"
-	if msg, err := os.ReadFile(filepath.Join(dir, divergedFile)); err == nil {
+	if msg, err := safefile.ReadRegular(filepath.Join(dir, divergedFile), MaxRecordBytes); err == nil {
 		row.Status = "diverged: " + strings.TrimSpace(strings.TrimPrefix(string(msg), "chaoslib: "))
 	}
 	ms, err := ReadMetrics(MetricsPath(dir))
@@ -542,7 +543,7 @@ func finalScore(row *SweepRow, dir string, be backend.Backend, d *Data, n int, s
 	}
 	path := filepath.Join(dir, FinalScoreFile(n))
 	var sc chaoslib.CheckpointScore
-	if js, err := os.ReadFile(path); err == nil && json.Unmarshal(js, &sc) == nil && sc.Path == latest {
+	if js, err := safefile.ReadRegular(path, MaxRecordBytes); err == nil && json.Unmarshal(js, &sc) == nil && sc.Path == latest {
 		row.Report = &sc.Report
 		return nil
 	}

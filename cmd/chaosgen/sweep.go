@@ -20,6 +20,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
 func init() {
@@ -257,7 +258,7 @@ func hasAxis(axes []runs.Axis, field string) bool {
 // but the command line equal), so that sweep.json and sweep.csv never
 // describe a sweep other than the runs they sit beside.
 func sameSweep(path string, rec []byte) error {
-	raw, err := os.ReadFile(path)
+	raw, err := safefile.ReadRegular(path, runs.MaxRecordBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

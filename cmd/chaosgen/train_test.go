@@ -249,14 +249,14 @@ func TestDefaultsFollowDataset(t *testing.T) {
 }
 
 // TestRefusedRunLeavesNoFolder: train refused after its flags (here for a
-// --device this build lacks) creates no run folder.
+// --device no build has) creates no run folder.
 func TestRefusedRunLeavesNoFolder(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
-	err := runTrain([]string{"--out", out, "--device", "gpu"})
+	err := runTrain([]string{"--out", out, "--device", "tpu"})
 	if err == nil || !strings.Contains(err.Error(), "--device") {
-		t.Fatalf("train --device gpu: %v, want a --device error", err)
+		t.Fatalf("train --device tpu: %v, want a --device error", err)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("train --device gpu left %s behind (%v)", out, err)
+		t.Errorf("train --device tpu left %s behind (%v)", out, err)
 	}
 }

@@ -77,23 +77,26 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 }
 
 // CheckRunDir reports the error that ClaimRunDir would give for dir and
-// kind (a file in its place, another kind's folder, a foreign non-empty
-// folder, a lock held by a running process) without creating, marking or
-// locking anything, so that a command can refuse early and leave no trace
-// when it later fails for another reason. A folder that does not exist
-// passes.
+// kind (a file in its place, a folder it cannot create or write, another
+// kind's folder, a foreign non-empty folder, a lock held by a running
+// process) without creating, marking or locking anything, so that a command
+// can refuse early and leave no trace when it later fails for another
+// reason.
 func CheckRunDir(dir, kind string, recognise func(dir string) bool) error {
 	if dir == "" {
 		return errors.New("empty folder name")
 	}
 	st, err := os.Stat(dir)
 	switch {
-	case os.IsNotExist(err):
-		return nil
+	case os.IsNotExist(err) || errors.Is(err, unix.ENOTDIR):
+		return checkCreatable(dir)
 	case err != nil:
 		return err
 	case !st.IsDir():
 		return fmt.Errorf("%s exists and is not a folder", dir)
+	}
+	if err := unix.Access(dir, unix.W_OK); err != nil {
+		return fmt.Errorf("folder %s is not writable: %v", dir, err)
 	}
 	if _, err := checkKind(dir, kind, recognise); err != nil {
 		return err
@@ -106,7 +109,9 @@ func CheckRunDir(dir, kind string, recognise func(dir string) bool) error {
 		return fmt.Errorf("lock %s: %w", path, err)
 	}
 	defer f.Close()
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+	// A shared lock conflicts with the writer's exclusive one and, unlike an
+	// exclusive one, may be taken on a file opened for reading only.
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB); err != nil {
 		if errors.Is(err, unix.EWOULDBLOCK) {
 			return inUse(dir, readPID(f), path)
 		}
@@ -115,13 +120,33 @@ func CheckRunDir(dir, kind string, recognise func(dir string) bool) error {
 	return nil // closing f drops the lock
 }
 
+// checkCreatable refuses a missing folder dir whose nearest existing
+// ancestor is not a writable folder, the cases where MkdirAll would fail.
+func checkCreatable(dir string) error {
+	for parent := filepath.Dir(dir); ; parent = filepath.Dir(parent) {
+		st, err := os.Stat(parent)
+		switch {
+		case os.IsNotExist(err) && parent != filepath.Dir(parent):
+			continue
+		case err != nil:
+			return err
+		case !st.IsDir():
+			return fmt.Errorf("cannot create %s: %s is not a folder", dir, parent)
+		}
+		if err := unix.Access(parent, unix.W_OK); err != nil {
+			return fmt.Errorf("cannot create %s: folder %s is not writable: %v", dir, parent, err)
+		}
+		return nil
+	}
+}
+
 // beforeLock runs between ClaimRunDir's first kind check and its lock; a
 // test sets it to play a command that claims the folder meanwhile.
 var beforeLock = func(dir string) {}
 
 // ReadKind returns the kind recorded in dir's KindFile ("" if none).
 func ReadKind(dir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, KindFile))
+	b, err := ReadRegular(filepath.Join(dir, KindFile), 1<<10)
 	if os.IsNotExist(err) {
 		return "", nil
 	}

@@ -147,6 +147,10 @@ func OpenRegular(path string) (*os.File, int64, error) {
 		f.Close()
 		return nil, 0, fmt.Errorf("%s is not a regular file (%s)", path, kind(st.Mode()))
 	}
+	if err := unix.SetNonblock(int(f.Fd()), false); err != nil { // reads as from os.Open
+		f.Close()
+		return nil, 0, err
+	}
 	return f, st.Size(), nil
 }
 

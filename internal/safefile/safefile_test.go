@@ -247,6 +247,7 @@ func TestCheckRunDir(t *testing.T) {
 		{p("train"), "train", ""},
 		{p("legacy"), "train", ""},
 		{p("file"), "train", "not a folder"},
+		{p("file/run"), "train", "cannot create " + p("file/run") + ": " + p("file") + " is not a folder"},
 		{p("foreign"), "train", "not empty"},
 		{p("legacy"), "rbm", "not empty"},
 		{p("rbm"), "train", `holds a run of kind "rbm"`},

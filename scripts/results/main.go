@@ -25,6 +25,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/figures"
+	"github.com/chaosgen/chaosgen/internal/safefile"
 	"github.com/chaosgen/chaosgen/plots"
 )
 
@@ -133,7 +134,7 @@ func scoreRBM(run string, d *runs.Data, checkN, n int, grids string) (*Entry, er
 	var rec struct {
 		Command string `json:"command"`
 	}
-	if raw, err := os.ReadFile(runs.RecordPath(run)); err == nil {
+	if raw, err := safefile.ReadRegular(runs.RecordPath(run), runs.MaxRecordBytes); err == nil {
 		json.Unmarshal(raw, &rec)
 	}
 	rows, err := runs.ReadMetrics(runs.MetricsPath(run))
