@@ -95,8 +95,8 @@ func CheckRunDir(dir, kind string, recognise func(dir string) bool) error {
 	case !st.IsDir():
 		return fmt.Errorf("%s exists and is not a folder", dir)
 	}
-	if err := unix.Access(dir, unix.W_OK); err != nil {
-		return fmt.Errorf("folder %s is not writable: %v", dir, err)
+	if err := writable(dir); err != nil {
+		return err
 	}
 	if _, err := checkKind(dir, kind, recognise); err != nil {
 		return err
@@ -133,8 +133,8 @@ func checkCreatable(dir string) error {
 		case !st.IsDir():
 			return fmt.Errorf("cannot create %s: %s is not a folder", dir, parent)
 		}
-		if err := unix.Access(parent, unix.W_OK); err != nil {
-			return fmt.Errorf("cannot create %s: folder %s is not writable: %v", dir, parent, err)
+		if err := writable(parent); err != nil {
+			return fmt.Errorf("cannot create %s: %v", dir, err)
 		}
 		return nil
 	}

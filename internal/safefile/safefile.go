@@ -55,6 +55,11 @@ func CheckOutput(path string, inputs ...string) error {
 	case !st.IsDir():
 		return fmt.Errorf("%s is not a folder", dir)
 	}
+	return writable(dir)
+}
+
+// writable refuses a folder that this process may not write in.
+func writable(dir string) error {
 	if err := unix.Access(dir, unix.W_OK); err != nil {
 		return fmt.Errorf("folder %s is not writable: %v", dir, err)
 	}
