@@ -145,7 +145,9 @@ func (r LearningRule) validate(c Config) error {
 		return bad("Beta1", r.Beta1, "must satisfy 0 ≤ β1 < 1")
 	case !unit(r.Beta2):
 		return bad("Beta2", r.Beta2, "must satisfy 0 ≤ β2 < 1")
-	case optimizers.is(r.Optimizer, "adam") && (!finite(r.AdamEps) || r.AdamEps <= 0):
+	case !finite(r.AdamEps) || r.AdamEps < 0: // for every optimizer, as β1 and β2
+		return bad("AdamEps", r.AdamEps, "must be finite and ≥ 0")
+	case optimizers.is(r.Optimizer, "adam") && r.AdamEps == 0:
 		return bad("AdamEps", r.AdamEps, "must be > 0 for optimizer adam")
 	case !unit(r.EMA):
 		return bad("EMA", r.EMA, "must satisfy 0 ≤ ema < 1 (0: off)")

@@ -70,6 +70,9 @@ func TestValidateLimits(t *testing.T) {
 		// learning-rule values that would be silently ignored
 		{"Beta1", func(c *Config) { c.Optimizer, c.Beta1 = "sgd", 7 }},
 		{"Beta2", func(c *Config) { c.Optimizer, c.Beta2 = "momentum", -3 }},
+		{"AdamEps", func(c *Config) { c.Optimizer, c.AdamEps = "sgd", math.NaN() }},
+		{"AdamEps", func(c *Config) { c.Optimizer, c.AdamEps = "momentum", -1 }},
+		{"AdamEps", func(c *Config) { c.Optimizer, c.AdamEps = "adam", 0 }},
 		{"LRMin", func(c *Config) { c.LRSchedule, c.LRMin = "constant", c.LR/2 }},
 		{"Warmup", func(c *Config) { c.Warmup = c.Steps }},
 	} {

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/datatest"
 )
 
 func toyConfig(arch Arch) Config {
@@ -171,10 +171,7 @@ func TestTinyTrainingLowersCovarianceError(t *testing.T) {
 	}
 	set, err := data.Load("mnist", "train")
 	if err != nil {
-		if os.Getenv("CHAOSGEN_REQUIRE_DATA") == "1" {
-			t.Fatal(err)
-		}
-		t.Skipf("MNIST not present (%v); run `chaosgen data fetch`", err)
+		datatest.Missing(t, err)
 	}
 	train := set.Head(2000).X
 	cfg := Tiny(Restricted)

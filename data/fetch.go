@@ -45,6 +45,11 @@ func Fetch(dir string, log io.Writer) error {
 		fmt.Fprintf(log, "all %d data files in %s verified: already fetched, nothing to do\n", len(convertedSums), dir)
 		return nil
 	}
+	for _, ds := range todo { // before any download: a folder that cannot be made fails at once
+		if err := os.MkdirAll(filepath.Join(dir, ds), 0o755); err != nil {
+			return fmt.Errorf("data: the data folder %s cannot hold %s: %w", dir, ds, err)
+		}
+	}
 	var errs []error
 	for _, ds := range todo {
 		start := time.Now()
@@ -58,10 +63,6 @@ func Fetch(dir string, log io.Writer) error {
 		}
 		if err != nil {
 			errs = append(errs, err)
-			continue
-		}
-		if err := os.MkdirAll(filepath.Join(dir, ds), 0o755); err != nil {
-			errs = append(errs, fmt.Errorf("data: %w", err))
 			continue
 		}
 		for _, name := range datasetFiles(ds) {

@@ -21,6 +21,19 @@ func TestFetchMissingTools(t *testing.T) {
 	}
 }
 
+// TestFetchDirIsFile: a data folder that cannot be made (here a file) is
+// refused before any download starts.
+func TestFetchDirIsFile(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // a download would fail on the missing tools instead
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	var log strings.Builder
+	err := Fetch(file, &log)
+	if err == nil || !strings.Contains(err.Error(), "the data folder "+file) || strings.Contains(log.String(), "fetching") {
+		t.Errorf("Fetch into a file: %v; log %q", err, log.String())
+	}
+}
+
 func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.gz")

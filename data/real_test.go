@@ -2,11 +2,14 @@ package data
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/chaosgen/chaosgen/internal/datatest"
 )
 
 // realDir returns Dir() if it holds all converted files of dataset. If not,
@@ -17,10 +20,7 @@ func realDir(t *testing.T, dataset string) string {
 	dir := Dir()
 	for _, name := range datasetFiles(dataset) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			if os.Getenv("CHAOSGEN_REQUIRE_DATA") == "1" {
-				t.Fatalf("%s data missing (%v) and CHAOSGEN_REQUIRE_DATA=1: run `chaosgen data fetch`", dataset, err)
-			}
-			t.Skipf("%s data not in %s; run `chaosgen data fetch` (or set CHAOSGEN_DATA)", dataset, dir)
+			datatest.Missing(t, fmt.Errorf("%s data missing: %v", dataset, err))
 		}
 	}
 	return dir

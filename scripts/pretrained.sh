@@ -28,12 +28,12 @@ for src in "$runs"/*/; do
 	dst=pretrained/$name
 	rm -rf "$dst"
 	mkdir -p "$dst/checkpoints"
-	cp "$src/config.json" "$src/metrics.csv" "$dst/"
 	ck=$(last "$src")
-	case $name in
+	case $name in # the checkpoint first: pack refuses to write into a folder that already holds a run
 	rbm-*) cp "$ck" "$dst/checkpoints/" ;;
 	*) "$cg" pack --sampling --float16 --checkpoint "$ck" --out "$dst/checkpoints/$(basename "$ck")" ;;
 	esac
+	cp "$src/config.json" "$src/metrics.csv" "$dst/"
 done
 du -sh pretrained
 go run ./scripts/results

@@ -13,6 +13,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/datatest"
 )
 
 // pretrainedEntry is one row of pretrained/results.json (scripts/results).
@@ -64,10 +65,7 @@ func TestPretrained(t *testing.T) {
 			d, ok := datas[ds]
 			if !ok {
 				if d, err = LoadData(ds); err != nil {
-					if os.Getenv("CHAOSGEN_REQUIRE_DATA") == "1" {
-						t.Fatal(err)
-					}
-					t.Skip(err)
+					datatest.Missing(t, err)
 				}
 				datas[ds] = d
 			}

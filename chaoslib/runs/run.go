@@ -102,6 +102,12 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
+	switch { // before the claim, so that a refused run leaves no folder behind
+	case o.EvalN <= 0:
+		o.EvalN = min(1000, o.Test.Len())
+	case o.EvalN > o.Test.Len():
+		return res, fmt.Errorf("--eval-n %d: the test set has %d images", o.EvalN, o.Test.Len())
+	}
 	claim, err := ClaimRun(o.Dir, l.Kind(), o.Warn)
 	if err != nil {
 		return res, err
@@ -152,12 +158,6 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	_, total := l.Steps()
 	if o.EvalEvery <= 0 {
 		o.EvalEvery = max(1, total/20)
-	}
-	switch {
-	case o.EvalN <= 0:
-		o.EvalN = min(1000, o.Test.Len())
-	case o.EvalN > o.Test.Len():
-		return res, fmt.Errorf("--eval-n %d: the test set has %d images", o.EvalN, o.Test.Len())
 	}
 	if o.PerDecade <= 0 {
 		o.PerDecade = 3

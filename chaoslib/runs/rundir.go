@@ -61,20 +61,36 @@ func recogniser(kind string) func(dir string) bool {
 var runFiles = []string{recordFile, metricsFile, sweepFile, sweepTableFile, legacyRBMFile, safefile.KindFile, safefile.LockFile}
 
 // RunFile reports whether path is one of the files that the command of a
-// marked run folder writes (runFiles, or anything in its checkpoints/),
-// and names that folder: another command writing there would corrupt the
-// run. Other files beside a run's (a plot, samples) are not its.
+// run folder writes (runFiles, or anything in its checkpoints/), and names
+// that folder: another command writing there would corrupt the run. A run
+// folder is one that is marked, or recognised by its files as ClaimRun
+// recognises folders written before the marker (pretrained/'s among them).
+// The folder is looked up by its real path, so that a link to it, or a
+// path through "..", is no way round. Other files beside a run's (a plot,
+// samples) are not its.
 func RunFile(path string) (run string, ok bool) {
-	dir := filepath.Dir(path)
-	if parent := filepath.Dir(dir); dir == CheckpointDir(parent) {
-		if k, _ := safefile.ReadKind(parent); k != "" {
-			return parent, true
-		}
+	dir, _ := filepath.Split(path) // as typed: filepath.Dir would drop "link/.." before the link is read
+	if real, err := filepath.EvalSymlinks(dir + "."); err == nil {
+		dir = real
+	} else {
+		dir = filepath.Clean(dir)
 	}
-	if k, _ := safefile.ReadKind(dir); k != "" && slices.Contains(runFiles, filepath.Base(path)) {
+	if parent := filepath.Dir(dir); dir == CheckpointDir(parent) && isRun(parent) {
+		return parent, true
+	}
+	if isRun(dir) && slices.Contains(runFiles, filepath.Base(path)) {
 		return dir, true
 	}
 	return "", false
+}
+
+// isRun reports whether dir is marked as a run folder or recognised as one
+// by its files (legacyKind).
+func isRun(dir string) bool {
+	if k, _ := safefile.ReadKind(dir); k != "" {
+		return true
+	}
+	return legacyKind(dir) != ""
 }
 
 // legacyKind guesses the kind of an unmarked run folder from its files.

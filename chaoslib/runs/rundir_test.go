@@ -1,11 +1,13 @@
 package runs
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/internal/safefile"
 )
@@ -149,26 +151,44 @@ func TestRBMResumeRules(t *testing.T) {
 	}
 }
 
-// TestRunFile: the files a marked run folder's command writes, and anything
-// in its checkpoints/, belong to the run; other files beside them, and the
-// same names in an unmarked folder, do not.
+// TestRunFile: the files a run folder's command writes, and anything in its
+// checkpoints/, belong to the run, whether the folder is marked or
+// recognised by its files (as pretrained/'s are), and through a link or
+// ".."; other files beside them, and the same names in a folder that holds
+// no run, do not.
 func TestRunFile(t *testing.T) {
-	run, plain := t.TempDir(), t.TempDir()
+	tmp := t.TempDir()
+	if real, err := filepath.EvalSymlinks(tmp); err == nil {
+		tmp = real
+	}
+	run, legacy, plain := filepath.Join(tmp, "run"), filepath.Join(tmp, "legacy"), filepath.Join(tmp, "plain")
+	for _, d := range []string{run, legacy, plain, CheckpointDir(run)} {
+		os.MkdirAll(d, 0o755)
+	}
 	os.WriteFile(filepath.Join(run, safefile.KindFile), []byte(KindTrain+"\n"), 0o644)
+	rec, _ := json.Marshal(map[string]any{"config": chaoslib.Tiny(chaoslib.Restricted)})
+	os.WriteFile(RecordPath(legacy), rec, 0o644) // no marker: a run written before markers
+	os.Symlink(run, filepath.Join(tmp, "link"))
+	os.Symlink(CheckpointDir(run), filepath.Join(tmp, "cklink"))
 	for _, c := range []struct {
-		path string
-		ok   bool
+		path, run string // run: "" if the path is no run's file
 	}{
-		{filepath.Join(run, "config.json"), true},
-		{filepath.Join(run, "metrics.csv"), true},
-		{filepath.Join(run, "checkpoints", "step-0000001.npz"), true},
-		{filepath.Join(run, "checkpoints", "other.npy"), true},
-		{filepath.Join(run, "curves.png"), false},
-		{filepath.Join(plain, "config.json"), false},
-		{filepath.Join(plain, "checkpoints", "step-0000001.npz"), false},
+		{filepath.Join(run, "config.json"), run},
+		{filepath.Join(run, "metrics.csv"), run},
+		{filepath.Join(run, "checkpoints", "step-0000001.npz"), run},
+		{filepath.Join(run, "checkpoints", "other.npy"), run},
+		{filepath.Join(run, "curves.png"), ""},
+		{filepath.Join(legacy, "config.json"), legacy},
+		{filepath.Join(legacy, "checkpoints", "step-0000001.npz"), legacy},
+		{filepath.Join(legacy, "samples.npy"), ""},
+		{filepath.Join(tmp, "link", "config.json"), run},
+		{filepath.Join(tmp, "cklink", "step-0000001.npz"), run},
+		{filepath.Join(tmp, "cklink") + "/../config.json", run}, // not cleaned, as typed
+		{filepath.Join(plain, "config.json"), ""},
+		{filepath.Join(plain, "checkpoints", "step-0000001.npz"), ""},
 	} {
-		if got, ok := RunFile(c.path); ok != c.ok || (ok && got != run) {
-			t.Errorf("RunFile(%s) = %q, %v; want ok = %v", c.path, got, ok, c.ok)
+		if got, ok := RunFile(c.path); ok != (c.run != "") || got != c.run {
+			t.Errorf("RunFile(%s) = %q, %v; want %q", c.path, got, ok, c.run)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -40,16 +41,18 @@ func runFigures(args []string) error {
 		return fmt.Errorf("--out DIR is required")
 	}
 	dss := strings.Split(*datasets, ",")
-	for _, ds := range dss {
+	for i, ds := range dss {
 		if err := checkDataset(ds); err != nil {
 			return fmt.Errorf("--datasets: %v", err)
 		}
-	}
-	if *n < 0 {
-		return fmt.Errorf("--n %d: must be > 0", *n)
+		if slices.Contains(dss[:i], ds) {
+			return fmt.Errorf("--datasets %q: %s is listed twice", *datasets, ds)
+		}
 	}
 	if *n == 0 {
 		*n = runs.FigureEval(*quick, chaoslib.Config{}).N
+	} else if err := checkScoreN("n", *n); err != nil {
+		return err
 	}
 	if *runsDir == "" {
 		sub := "tuned" // quick and full-size runs never share a folder (as in the notebooks)
@@ -59,7 +62,7 @@ func runFigures(args []string) error {
 		*runsDir = filepath.Join(*out, "runs", sub)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
+		return fmt.Errorf("--out: %v", err)
 	}
 	be, err := openDevice(*dev)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -84,6 +85,12 @@ func TestIssue15(t *testing.T) {
 		claim.Release()
 	}
 	os.Mkdir(runs.CheckpointDir(trainRun), 0o755)
+	legacy := p("legacy") // a run folder written before markers, as pretrained/'s
+	os.MkdirAll(runs.CheckpointDir(legacy), 0o755)
+	rec, _ := json.Marshal(map[string]any{"config": chaoslib.Tiny(chaoslib.Restricted)})
+	os.WriteFile(runs.RecordPath(legacy), rec, 0o644)
+	os.Symlink(trainRun, p("runlink"))
+	os.Symlink(runs.CheckpointDir(trainRun), p("cklink"))
 	busy := p("busy")
 	claim, err := runs.ClaimRun(busy, runs.KindTrain, nil)
 	if err != nil {
@@ -93,7 +100,7 @@ func TestIssue15(t *testing.T) {
 	times := strings.TrimSuffix(strings.Repeat("1,", 5000), ",")
 	big := 2 * chaoslib.MaxRows
 
-	watched := []string{ck, ck100, odd, p("other/config.json"), p("other/metrics.csv"), p("rbm-run/rbm.npz")}
+	watched := []string{ck, ck100, odd, p("other/config.json"), p("other/metrics.csv"), p("rbm-run/rbm.npz"), runs.RecordPath(legacy)}
 	before := map[string]string{}
 	for _, f := range watched {
 		before[f] = fileSum(f)
@@ -112,6 +119,10 @@ func TestIssue15(t *testing.T) {
 		{runPack, []string{"--checkpoint", ck, "--out", ck}, "is also the input"},
 		{runPack, []string{"--checkpoint", ck, "--out", filepath.Join(trainRun, "config.json")}, "a file of the run in"},
 		{runSample, []string{"--checkpoint", ck, "--out", filepath.Join(trainRun, "checkpoints", "step-0000001.npz")}, "a file of the run in"},
+		{runPack, []string{"--checkpoint", ck, "--out", runs.RecordPath(legacy)}, "a file of the run in " + legacy},
+		{runSample, []string{"--checkpoint", ck, "--out", filepath.Join(legacy, "checkpoints", "step-0000001.npz")}, "a file of the run in " + legacy},
+		{runSample, []string{"--checkpoint", ck, "--out", p("runlink/config.json")}, "a file of the run in"},
+		{runSample, []string{"--checkpoint", ck, "--out", p("cklink") + "/../config.json"}, "a file of the run in"},
 		{runPack, []string{"--checkpoint", odd, "--out", p("packed.npz")}, "does not match the checkpoint's SHA-256"},
 		{runPack, []string{"--checkpoint", ck, "--out", p("packed.npz"), "--float16"}, "--float16 needs --sampling"},
 		{runTrain, []string{"--out", p("rbm-run")}, `holds a run of kind "rbm" (recognised by its files), not "train"`},
@@ -130,6 +141,10 @@ func TestIssue15(t *testing.T) {
 		{runSweep, []string{"--out", p("sw"), "--grid", "g=" + times[:399] + ";lr=" + times[:399]}, "40000 runs"},
 		{runRBM, []string{"--out", p("r"), "--hidden", "1000000000"}, "--hidden 1000000000: must be in 1…65536"},
 		{runBench, []string{"--hidden", "100000000"}, "--hidden 100000000: must be in 1…65536"},
+		{runFigures, []string{"--out", p("fig"), "--quick", "--n", "1"}, "--n 1: must be in 2…"},
+		{runFigures, []string{"--out", p("fig"), "--datasets", "mnist,mnist"}, "mnist is listed twice"},
+		{runTrain, []string{"--out", p("r"), "--optimizer", "sgd", "--adam-eps", "NaN"}, "--adam-eps NaN: must be finite and ≥ 0"},
+		{runSweep, []string{"--out", p("sw"), "--grid", "g=1.5", "--adam-eps", "NaN"}, "--adam-eps NaN: must be finite and ≥ 0"},
 		{runSample, []string{"--checkpoint", "/dev/zero"}, "not a regular file"},
 		// an unknown device, named by its flag
 		{runSample, []string{"--checkpoint", ck, "--out", p("dev.npy"), "--device", "tpu"}, `--device: unknown device "tpu"`},
@@ -170,7 +185,7 @@ func TestIssue15(t *testing.T) {
 			t.Errorf("%s changed", f)
 		}
 	}
-	for _, f := range []string{"s.npy", "packed.npz", "same.png", "target.npy", "r", "sw", "s100.npy"} {
+	for _, f := range []string{"s.npy", "packed.npz", "same.png", "target.npy", "r", "sw", "s100.npy", "fig"} {
 		if _, err := os.Stat(p(f)); err == nil {
 			t.Errorf("%s was written by a refused command", f)
 		}

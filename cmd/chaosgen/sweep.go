@@ -102,15 +102,16 @@ func runSweep(args []string) error {
 			return err
 		}
 	}
-	claim, err := runs.ClaimRun(*out, runs.KindSweep, warn)
-	if err != nil {
-		return fmt.Errorf("--out: %v", err)
-	}
-	defer claim.Release()
 	rec := map[string]any{"command": "chaosgen " + strings.Join(append([]string{"sweep"}, args...), " "),
 		"base": base, "axes": axes, "random": *random, "sweep_seed": *sweepSeed, "eval_n": *evalN, "final_n": *finalN, "runs": len(configs)}
-	js, _ := json.MarshalIndent(rec, "", "  ")
+	js, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("sweep.json: %v", err)
+	}
 	sweepJSON := runs.SweepPath(*out)
+	if err := precheckRun(*out, runs.KindSweep); err != nil {
+		return err
+	}
 	if err := sameSweep(sweepJSON, js); err != nil {
 		return err
 	}
@@ -119,8 +120,21 @@ func runSweep(args []string) error {
 		return err
 	}
 	defer be.Close()
-	if *finalN > d.Test.Len() {
-		return fmt.Errorf("--final-n %d: the %s test set has %d images", *finalN, base.Dataset, d.Test.Len())
+	for _, c := range []struct {
+		flag string
+		n    int
+	}{{"eval-n", *evalN}, {"final-n", *finalN}} { // before the claim: a refused sweep leaves no folder behind
+		if c.n > d.Test.Len() {
+			return fmt.Errorf("--%s %d: the %s test set has %d images", c.flag, c.n, base.Dataset, d.Test.Len())
+		}
+	}
+	claim, err := runs.ClaimRun(*out, runs.KindSweep, warn)
+	if err != nil {
+		return fmt.Errorf("--out: %v", err)
+	}
+	defer claim.Release()
+	if err := sameSweep(sweepJSON, js); err != nil { // again under the lock
+		return err
 	}
 	if err := chaoslib.WriteFileAtomic(sweepJSON, append(js, '\n')); err != nil {
 		return err

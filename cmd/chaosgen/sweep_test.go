@@ -12,6 +12,8 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/datatest"
 )
 
 // captureStdout returns what fn prints on stdout; its stderr is dropped.
@@ -179,23 +181,29 @@ func TestSweepTableStrings(t *testing.T) {
 	}
 }
 
-// TestSweepFinalNErrors: a negative --final-n, or one whose samples would
-// not fit in memory, is refused before anything is written.
-func TestSweepFinalNErrors(t *testing.T) {
+// TestSweepNErrors: a --final-n or --eval-n that is negative, too small,
+// too large for memory or larger than the test set is refused before
+// anything is written, so that the corrected command can use the folder.
+func TestSweepNErrors(t *testing.T) {
 	for _, tc := range []struct {
-		finalN, want string
+		flag, n, want string
 	}{
-		{"-1", "--final-n -1: must be in 2…"},
-		{"1", "--final-n 1: must be in 2…"},
-		{"4000000000", "--final-n 4000000000:"},
+		{"final-n", "-1", "--final-n -1: must be in 2…"},
+		{"final-n", "1", "--final-n 1: must be in 2…"},
+		{"final-n", "4000000000", "--final-n 4000000000:"},
+		{"final-n", "20000", "--final-n 20000: the mnist test set has 10000 images"}, // after the data are loaded
+		{"eval-n", "20000", "--eval-n 20000: the mnist test set has 10000 images"},
 	} {
+		if tc.n == "20000" {
+			needMNIST(t)
+		}
 		out := filepath.Join(t.TempDir(), "sw")
-		err := runSweep([]string{"--model", "restricted", "--grid", "lr=0.01", "--out", out, "--final-n", tc.finalN})
+		err := runSweep([]string{"--model", "restricted", "--grid", "lr=0.01", "--out", out, "--" + tc.flag, tc.n})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("--final-n %s: error %v, want one containing %q", tc.finalN, err, tc.want)
+			t.Errorf("--%s %s: error %v, want one containing %q", tc.flag, tc.n, err, tc.want)
 		}
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
-			t.Errorf("--final-n %s: %s was created", tc.finalN, out)
+			t.Errorf("--%s %s: %s was created", tc.flag, tc.n, out)
 		}
 	}
 }
@@ -217,5 +225,14 @@ func TestSameSweep(t *testing.T) {
 	err := sameSweep(path, rec("a", 20, "g"))
 	if err == nil || !strings.Contains(err.Error(), "(axes, eval_n differ") {
 		t.Errorf("another sweep: error %v, want one naming axes and eval_n", err)
+	}
+}
+
+// needMNIST loads the MNIST test set, for a test whose case is refused only
+// after the data are loaded (datatest.Missing when they are not there).
+func needMNIST(t *testing.T) {
+	t.Helper()
+	if _, err := data.Load("mnist", "test"); err != nil {
+		datatest.Missing(t, err)
 	}
 }

@@ -259,4 +259,12 @@ func TestRefusedRunLeavesNoFolder(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("train --device tpu left %s behind (%v)", out, err)
 	}
+	needMNIST(t)
+	err = runTrain([]string{"--out", out, "--preset", "tiny", "--steps", "2", "--eval-n", "20000"}) // refused after the data are loaded
+	if err == nil || !strings.Contains(err.Error(), "--eval-n 20000") {
+		t.Fatalf("train --eval-n 20000: %v, want an --eval-n error", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("train --eval-n 20000 left %s behind (%v)", out, err)
+	}
 }

@@ -73,7 +73,8 @@ func (a Array) bytes() []byte {
 	return b
 }
 
-// Encode returns the .npz bytes holding arrays and meta (JSON).
+// Encode returns the .npz bytes holding arrays and meta (JSON). It refuses
+// a NaN or ±Inf: a model file holds finite values only.
 func Encode(meta []byte, arrays []Array) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -81,9 +82,12 @@ func Encode(meta []byte, arrays []Array) ([]byte, error) {
 		if len(a.Data) != a.Rows*a.Cols {
 			return nil, fmt.Errorf("npz: array %s has %d values for %d×%d", a.Name, len(a.Data), a.Rows, a.Cols)
 		}
+		if i := nonFinite(a.Data); i >= 0 {
+			return nil, fmt.Errorf("npz: array %s[%d] = %g: a model file holds finite values only", a.Name, i, a.Data[i])
+		}
 		if a.Float16 {
 			for i, v := range a.Data {
-				if Float32From16(Float16(v)) != v && v == v { // NaN stays NaN
+				if Float32From16(Float16(v)) != v {
 					return nil, fmt.Errorf("npz: array %s[%d] = %g is not a half float (round it first)", a.Name, i, v)
 				}
 			}
@@ -131,7 +135,7 @@ func Decode(raw []byte, what string) (meta []byte, r *Reader, err error) {
 }
 
 // Array reads the array that info describes as float32, checking its .npy
-// header, shape, storage type and SHA-256.
+// header, shape, storage type and SHA-256, and that every value is finite.
 func (r *Reader) Array(info ArrayInfo) ([]float32, error) {
 	rows, cols := info.Shape[0], info.Shape[1]
 	if rows <= 0 || cols <= 0 || rows > 1<<16 || cols > 1<<16 {
@@ -170,7 +174,21 @@ func (r *Reader) Array(info ArrayInfo) ([]float32, error) {
 			x[i] = math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:]))
 		}
 	}
+	if i := nonFinite(x); i >= 0 { // the SHA-256 matched: written so, or edited with its sum
+		return nil, fmt.Errorf("array %s holds %g at row %d, column %d: a model file holds finite values only (damaged, or not written by chaosgen)",
+			info.Name, x[i], i/cols, i%cols)
+	}
 	return x, nil
+}
+
+// nonFinite returns the index of the first NaN or ±Inf in x, or −1.
+func nonFinite(x []float32) int {
+	for i, v := range x {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return i
+		}
+	}
+	return -1
 }
 
 // readEntry reads a zip entry of at most limit bytes; the zip reader checks

@@ -3,6 +3,7 @@ package npz
 import (
 	"archive/zip"
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 )
@@ -107,5 +108,38 @@ func TestFloat16Storage(t *testing.T) {
 	bad.DType = ""
 	if _, err := r.Array(bad); err == nil || !strings.Contains(err.Error(), "not a <f4") {
 		t.Fatalf("a '<f2' array read as float32: %v", err)
+	}
+}
+
+// TestNonFinite: Encode refuses NaN and ±Inf, as float32 and as half floats
+// (65520 rounds to +Inf); Array refuses them in a file written without
+// Encode whose SHA-256 matches, naming the row and column.
+func TestNonFinite(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, a := range []Array{
+		{Name: "W", Rows: 1, Cols: 2, Data: []float32{1, nan}},
+		{Name: "W", Rows: 1, Cols: 2, Data: []float32{float32(math.Inf(-1)), 1}},
+		{Name: "W", Rows: 1, Cols: 2, Data: []float32{0, nan}, Float16: true},
+		{Name: "W", Rows: 1, Cols: 2, Data: []float32{0, 65520}, Float16: true},
+	} {
+		if _, err := Encode([]byte("{}"), []Array{a}); err == nil {
+			t.Errorf("Encode(%v, half %v) accepted", a.Data, a.Float16)
+		}
+	}
+	a := Array{Name: "W", Rows: 2, Cols: 3, Data: []float32{1, 2, 3, 4, nan, 6}}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("W.npy")
+	w.Write(npyHeader(2, 3, false))
+	w.Write(a.bytes())
+	w, _ = zw.Create(MetaEntry)
+	w.Write([]byte("{}"))
+	zw.Close()
+	_, r, err := Decode(buf.Bytes(), "test file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Array(Describe([]Array{a})[0]); err == nil || !strings.Contains(err.Error(), "row 1, column 1") {
+		t.Errorf("NaN at row 1, column 1: %v", err)
 	}
 }
