@@ -210,6 +210,9 @@ func Fig5(title string, runs map[string][]runs.MetricsRow) (image.Image, error) 
 			}
 			series = append(series, s)
 		}
+		if len(steps) == 0 {
+			return nil, fmt.Errorf("figures: Fig5: no run was scored after step 0, which the log axis cannot show: nothing to draw")
+		}
 		// shorter runs: pad with NaN to the longest step list
 		for i := range series {
 			for len(series[i].Y) < len(steps) {

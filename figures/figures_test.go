@@ -3,6 +3,7 @@ package figures
 import (
 	"image"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
@@ -61,4 +62,12 @@ func fig5Runs() map[string][]runs.MetricsRow {
 
 func TestFig5Golden(t *testing.T) {
 	checkGolden(t, "fig5", func() (image.Image, error) { return Fig5("MNIST", fig5Runs()) })
+}
+
+// TestFig5Empty: runs scored at step 0 only leave nothing for the log axis,
+// which is an error, not blank panels.
+func TestFig5Empty(t *testing.T) {
+	if _, err := Fig5("x", map[string][]runs.MetricsRow{"a": {{Step: 0}}}); err == nil || !strings.Contains(err.Error(), "nothing to draw") {
+		t.Errorf("step-0 rows only: %v", err)
+	}
 }

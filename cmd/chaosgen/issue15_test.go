@@ -137,6 +137,7 @@ func TestIssue15(t *testing.T) {
 		{runTrain, []string{"--out", p("r"), "--batch", "100000000"}, "--batch 100000000: must be in 1…"},
 		{runSample, []string{"--checkpoint", ck, "--n", fmt.Sprint(big)}, fmt.Sprintf("--n %d: must be in 1…", big)},
 		{runSample, []string{"--checkpoint", ck, "--times", times}, "--times: 5000 times, at most 1000"},
+		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--times", "1,2,1"}, `--times "1,2,1": 1 is listed twice`},
 		{runSweep, []string{"--out", p("sw"), "--grid", "chains=1e9"}, "no valid config"},
 		{runSweep, []string{"--out", p("sw"), "--grid", "g=" + times[:399] + ";lr=" + times[:399]}, "40000 runs"},
 		{runRBM, []string{"--out", p("r"), "--hidden", "1000000000"}, "--hidden 1000000000: must be in 1…65536"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,7 +82,7 @@ func runTimes(tGiven bool, t float64, times string, cfg chaoslib.Config) ([]floa
 	return ts, nil
 }
 
-// parseTimes parses "1,2,4" into at most chaoslib.MaxTimes times ≥ 0.
+// parseTimes parses "1,2,4" into at most chaoslib.MaxTimes distinct times ≥ 0.
 func parseTimes(s string) ([]float64, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) > chaoslib.MaxTimes {
@@ -92,6 +93,9 @@ func parseTimes(s string) ([]float64, error) {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
 			return nil, fmt.Errorf("--times %q: %q is not a time ≥ 0", s, f)
+		}
+		if slices.Contains(out, v) { // each time names one output file
+			return nil, fmt.Errorf("--times %q: %g is listed twice", s, v)
 		}
 		out = append(out, v)
 	}
