@@ -53,10 +53,28 @@ func readJSON(run string, v any) error {
 	return nil
 }
 
-// ReadRunRecord reads a chaotic run's config.json.
+// ReadRunRecord reads a chaotic run's config.json and checks it, so that a
+// hand-edited file is refused naming itself: an RBM's record, a config that
+// Validate refuses, and a negative eval_every or eval_n are errors.
 func ReadRunRecord(run string) (RunRecord, error) {
-	var r RunRecord
-	return r, readJSON(run, &r)
+	var r struct {
+		RunRecord
+		Model string `json:"model"`
+	}
+	if err := readJSON(run, &r); err != nil {
+		return r.RunRecord, err
+	}
+	path := RecordPath(run)
+	switch {
+	case r.Model == KindRBM:
+		return r.RunRecord, fmt.Errorf("%s is an RBM run's: use chaosgen rbm", path)
+	case r.EvalEvery < 0 || r.EvalN < 0:
+		return r.RunRecord, fmt.Errorf("%s: eval_every %d and eval_n %d must be ≥ 0", path, r.EvalEvery, r.EvalN)
+	}
+	if err := r.Config.Validate(); err != nil {
+		return r.RunRecord, fmt.Errorf("%s: %w", path, err)
+	}
+	return r.RunRecord, nil
 }
 
 // ReadRBMRecord reads an RBM run's config.json.

@@ -2,6 +2,7 @@ package runs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -134,6 +135,33 @@ func TestReadRunRecordOldKey(t *testing.T) {
 	}
 	if rec.Config.Arch != chaoslib.Deep || rec.Config.Validate() != nil {
 		t.Fatalf("Arch %q (validate: %v), want deep and valid", rec.Config.Arch, rec.Config.Validate())
+	}
+}
+
+// TestReadRunRecordChecks: a hand-edited config.json is refused naming the
+// file: an RBM's record, a config Validate refuses, a negative eval_n.
+func TestReadRunRecordChecks(t *testing.T) {
+	good := chaoslib.Tiny(chaoslib.Restricted)
+	badG := good
+	badG.G = -1
+	for _, tc := range []struct {
+		rec  map[string]any
+		want string // "" for no error
+	}{
+		{map[string]any{"config": good, "eval_n": 100}, ""},
+		{map[string]any{"config": good}, ""}, // eval_n 0: written before it was recorded
+		{map[string]any{"model": "rbm", "config": good}, "is an RBM run's"},
+		{map[string]any{"config": badG}, "config.json: chaoslib: config field G = -1"},
+		{map[string]any{"config": good, "eval_n": -5}, "eval_n -5 must be ≥ 0"},
+		{map[string]any{"config": good, "eval_every": -1}, "eval_every -1"},
+	} {
+		dir := t.TempDir()
+		js, _ := json.Marshal(tc.rec)
+		os.WriteFile(RecordPath(dir), js, 0o644)
+		_, err := ReadRunRecord(dir)
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: %v, want %q", js, err, tc.want)
+		}
 	}
 }
 
