@@ -225,7 +225,7 @@ func (ck *Checkpoint) rawModel(be backend.Backend) (*Model, error) {
 		be.Download(data, w.mat)
 		if got := npz.Describe([]npz.Array{{Name: w.name, Rows: rows, Cols: cols, Data: data}})[0]; got != r {
 			m.Free()
-			return nil, fmt.Errorf("chaoslib: fixed coupling %s redrawn from seed %d does not match the checkpoint's SHA-256: this build draws other couplings", w.name, ck.Config.Seed)
+			return nil, fmt.Errorf("chaoslib: fixed coupling %s redrawn from seed %d does not match the checkpoint's SHA-256: either its config (seed, g, g_visible or sizes) was edited after it was written, or this build draws other couplings", w.name, ck.Config.Seed)
 		}
 	}
 	for name := range stored {

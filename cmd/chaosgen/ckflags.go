@@ -9,8 +9,10 @@ import (
 	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/device"
+	"github.com/chaosgen/chaosgen/internal/npz"
 )
 
 // deviceFlag registers --device, the compute backend of a command.
@@ -105,9 +107,8 @@ func (c *ckFlags) time(cfg chaoslib.Config, def float64) (float64, error) {
 // checkpoint's config before the data are loaded, so that flags checked
 // against the model (--t, memory) fail at once.
 func (c *ckFlags) open(check func(chaoslib.Config) error) (m *chaoslib.Model, ck *chaoslib.Checkpoint, d *runs.Data, closeAll func(), err error) {
-	ck, err = chaoslib.LoadCheckpoint(c.checkpoint)
-	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("--checkpoint: %v", err)
+	if ck, err = loadCheckpoint(c.checkpoint); err != nil {
+		return nil, nil, nil, nil, err
 	}
 	if check != nil {
 		if err := check(ck.Config); err != nil {
@@ -137,4 +138,17 @@ func printJSON(v any) error {
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// loadCheckpoint is chaoslib.LoadCheckpoint for --checkpoint; an RBM's file
+// is named as such, since of the commands only eval reads those.
+func loadCheckpoint(path string) (*chaoslib.Checkpoint, error) {
+	ck, err := chaoslib.LoadCheckpoint(path)
+	if fe := (*npz.FormatError)(nil); errors.As(err, &fe) && fe.Format == rbm.FileFormat {
+		return nil, fmt.Errorf("--checkpoint: %s is an RBM's file; of the commands, only eval reads those", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--checkpoint: %v", err)
+	}
+	return ck, nil
 }

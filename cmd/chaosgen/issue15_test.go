@@ -13,6 +13,7 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
+	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/internal/memory"
 )
@@ -71,6 +72,9 @@ func TestIssue15(t *testing.T) {
 			}
 		}
 	})
+	if r, err := rbm.New(rbm.Config{Dataset: "mnist", N: 784, M: 4, K: 2, LR: 0.01, Batch: 2, Chains: 2, Steps: 1, InitStd: 0.01, Seed: 1}); err != nil || r.Save(p("rbm.npz")) != nil {
+		t.Fatal(err)
+	}
 	os.Symlink(p("target.npy"), p("link.npy"))
 	os.WriteFile(p("afile"), []byte("x"), 0o644)
 	os.Mkdir(p("rbm-run"), 0o755)
@@ -124,6 +128,8 @@ func TestIssue15(t *testing.T) {
 		{runSample, []string{"--checkpoint", ck, "--out", p("runlink/config.json")}, "a file of the run in"},
 		{runSample, []string{"--checkpoint", ck, "--out", p("cklink") + "/../config.json"}, "a file of the run in"},
 		{runPack, []string{"--checkpoint", odd, "--out", p("packed.npz")}, "does not match the checkpoint's SHA-256"},
+		{runSample, []string{"--checkpoint", p("rbm.npz"), "--out", p("s.npy")}, "is an RBM's file; of the commands, only eval reads those"},
+		{runPack, []string{"--checkpoint", p("rbm.npz"), "--out", p("packed.npz")}, "is an RBM's file"},
 		{runPack, []string{"--checkpoint", ck, "--out", p("packed.npz"), "--float16"}, "--float16 needs --sampling"},
 		{runTrain, []string{"--out", p("rbm-run")}, `holds a run of kind "rbm" (recognised by its files), not "train"`},
 		{runTrain, []string{"--out", p("other")}, "not empty and holds no run of kind \"train\""},

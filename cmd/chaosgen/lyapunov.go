@@ -68,9 +68,9 @@ func runLyapunov(args []string) error {
 				return fmt.Errorf("--%s describes an untrained network; it cannot go with --checkpoint", f)
 			}
 		}
-		ck, err := chaoslib.LoadCheckpoint(cf.checkpoint)
+		ck, err := loadCheckpoint(cf.checkpoint)
 		if err != nil {
-			return fmt.Errorf("--checkpoint: %v", err)
+			return err
 		}
 		cfgs, step = []chaoslib.Config{ck.Config}, &ck.Step
 		return measureAll(cfgs, ck, step, *cf.device, chaos.ModelOptions{Chains: *chains, Transient: *transient, Time: *tmax, Renorm: *renorm, Vectors: *k, Seed: cf.seed}, cf.json)

@@ -34,9 +34,9 @@ func runPack(args []string) error {
 	if err := checkOutputs([]string{*in}, output{"out", *out}); err != nil {
 		return err
 	}
-	ck, err := chaoslib.LoadCheckpoint(*in)
+	ck, err := loadCheckpoint(*in)
 	if err != nil {
-		return fmt.Errorf("--checkpoint: %v", err)
+		return err
 	}
 	ck.Compact()
 	if *sampling {

@@ -68,9 +68,9 @@ func runSample(args []string) error {
 	if err := checkOutputs([]string{cf.checkpoint}, outs...); err != nil {
 		return err
 	}
-	ck, err := chaoslib.LoadCheckpoint(cf.checkpoint)
+	ck, err := loadCheckpoint(cf.checkpoint)
 	if err != nil {
-		return fmt.Errorf("--checkpoint: %v", err)
+		return err
 	}
 	if *png != "" && ck.Config.N != data.Pixels {
 		return fmt.Errorf("--png: the model has N = %d visible units, not the %d×%d pixels of an image", ck.Config.N, data.Side, data.Side)
