@@ -148,6 +148,7 @@ func TestIssue15(t *testing.T) {
 		{runSweep, []string{"--out", p("sw"), "--grid", "g=" + times[:399] + ";lr=" + times[:399]}, "40000 runs"},
 		{runRBM, []string{"--out", p("r"), "--hidden", "1000000000"}, "--hidden 1000000000: must be in 1…65536"},
 		{runBench, []string{"--hidden", "100000000"}, "--hidden 100000000: must be in 1…65536"},
+		{runLyapunov, []string{"--checkpoint", ck, "--k", "100000"}, "--k 100000: the network has"},
 		{runFigures, []string{"--out", p("fig"), "--quick", "--n", "1"}, "--n 1: must be in 2…"},
 		{runFigures, []string{"--out", p("fig"), "--datasets", "mnist,mnist"}, "mnist is listed twice"},
 		{runTrain, []string{"--out", p("r"), "--optimizer", "sgd", "--adam-eps", "NaN"}, "--adam-eps NaN: must be finite and ≥ 0"},
