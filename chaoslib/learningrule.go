@@ -155,6 +155,8 @@ func (r LearningRule) validate(c Config) error {
 		return bad("L2", r.L2, "must be finite and ≥ 0")
 	case diagAs.is(r.DiagA, "zero") && c.Arch != Unrestricted:
 		return bad("DiagA", r.DiagA, "applies to the unrestricted model's A only")
+	case clampRelaxs.is(r.ClampRelax, "euler") && c.Arch == Unrestricted:
+		return bad("ClampRelax", r.ClampRelax, "applies to the closed-form relaxations of models with hidden layers; the unrestricted model has none")
 	}
 	return nil
 }

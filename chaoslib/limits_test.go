@@ -75,6 +75,7 @@ func TestValidateLimits(t *testing.T) {
 		{"AdamEps", func(c *Config) { c.Optimizer, c.AdamEps = "adam", 0 }},
 		{"LRMin", func(c *Config) { c.LRSchedule, c.LRMin = "constant", c.LR/2 }},
 		{"Warmup", func(c *Config) { c.Warmup = c.Steps }},
+		{"ClampRelax", func(c *Config) { c.Arch, c.Hidden, c.ClampRelax = Unrestricted, nil, "euler" }},
 	} {
 		c := Tiny(Restricted)
 		tc.edit(&c)

@@ -78,23 +78,30 @@ func TestGridStringAxes(t *testing.T) {
 		t.Fatalf("VariedFields = %v, want [lr optimizer] (table order)", v)
 	}
 
+	type point struct{ diag, relax string }
 	for _, tc := range []struct {
-		arch      chaoslib.Arch
-		ok, skips int
-	}{{chaoslib.Unrestricted, 4, 0}, {chaoslib.Restricted, 2, 2}} {
+		arch    chaoslib.Arch
+		ok      []point
+		skipped string // the field of the option that does not apply to arch
+	}{
+		{chaoslib.Unrestricted, []point{{"trained", "exact"}, {"zero", "exact"}}, "ClampRelax"},
+		{chaoslib.Restricted, []point{{"trained", "exact"}, {"trained", "euler"}}, "DiagA"},
+	} {
 		spec := SweepSpec{Base: chaoslib.Tiny(tc.arch), Axes: []Axis{{"diag-a", []string{"trained", "zero"}}, {"clamp-relax", []string{"exact", "euler"}}}}
 		ok, bad, err := Points(spec)
-		if err != nil || len(ok) != tc.ok || len(bad) != tc.skips {
-			t.Fatalf("%s: %d ok, %d skipped, err %v; want %d, %d", tc.arch, len(ok), len(bad), err, tc.ok, tc.skips)
+		if err != nil || len(ok) != len(tc.ok) || len(bad) != 4-len(tc.ok) {
+			t.Fatalf("%s: %d ok, %d skipped, err %v; want %d, %d", tc.arch, len(ok), len(bad), err, len(tc.ok), 4-len(tc.ok))
 		}
 		for _, b := range bad {
 			var fe *chaoslib.FieldError
-			if !errors.As(b.Err, &fe) || fe.Field != "DiagA" || b.Config.DiagA != "zero" {
-				t.Fatalf("%s: skipped %+v", tc.arch, b)
+			if !errors.As(b.Err, &fe) || fe.Field != tc.skipped {
+				t.Fatalf("%s: skipped %+v (%v), want a %s error", tc.arch, b.Config, b.Err, tc.skipped)
 			}
 		}
-		if ok[len(ok)-1].ClampRelax != "euler" || ok[0].ClampRelax != "exact" || ok[0].DiagA != "trained" {
-			t.Fatalf("%s: points %+v", tc.arch, ok)
+		for i, c := range ok {
+			if (point{c.DiagA, c.ClampRelax}) != tc.ok[i] {
+				t.Fatalf("%s: point %d is %s, %s; want %+v", tc.arch, i, c.DiagA, c.ClampRelax, tc.ok[i])
+			}
 		}
 	}
 }
@@ -344,17 +351,17 @@ func TestTrainArgs(t *testing.T) {
 	deep := chaoslib.PaperMNIST(chaoslib.Deep)
 	deep.DataClip = 0.01
 	un := chaoslib.PaperMNIST(chaoslib.Unrestricted)
-	un.Optimizer, un.LRSchedule, un.LRMin, un.DiagA, un.ClampRelax, un.Minibatch = "adam", "cosine", 0.001, "zero", "euler", "epoch"
+	un.Optimizer, un.LRSchedule, un.LRMin, un.DiagA, un.Minibatch = "adam", "cosine", 0.001, "zero", "epoch"
 	res := chaoslib.PaperMNIST(chaoslib.Restricted)
-	res.GVisible = 0.25
+	res.GVisible, res.ClampRelax = 0.25, "euler"
 	for _, tc := range []struct {
 		cfg  chaoslib.Config
 		want string
 	}{
 		{deep, "--preset paper --model deep --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500,500 --steps 10000 --data-clip 0.01 --seed 1 --out runs/x"},
 		{un, "--preset paper --model unrestricted --dataset mnist --g 1.5 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --steps 10000 --data-clip 0 --seed 1 " +
-			"--lr-schedule cosine --lr-min 0.001 --optimizer adam --diag-a zero --clamp-relax euler --minibatch epoch --out runs/x"},
-		{res, "--preset paper --model restricted --dataset mnist --g 1.5 --g-visible 0.25 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500 --steps 10000 --data-clip 0 --seed 1 --out runs/x"},
+			"--lr-schedule cosine --lr-min 0.001 --optimizer adam --diag-a zero --minibatch epoch --out runs/x"},
+		{res, "--preset paper --model restricted --dataset mnist --g 1.5 --g-visible 0.25 --tau 1 --dt 0.2 --T 4 --lr 0.05 --sigma 1 --batch 200 --chains 200 --hidden 500 --steps 10000 --data-clip 0 --seed 1 --clamp-relax euler --out runs/x"},
 	} {
 		if got := strings.Join(TrainArgs(tc.cfg, "runs/x"), " "); got != tc.want {
 			t.Errorf("TrainArgs:\n got %s\nwant %s", got, tc.want)

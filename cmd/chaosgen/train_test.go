@@ -39,11 +39,11 @@ func randomConfig(rng *rand.Rand) chaoslib.Config {
 	}
 	c.Optimizer, c.Beta1, c.Beta2, c.AdamEps = pick("sgd", "momentum", "adam"), rng.Float64(), rng.Float64(), pos()
 	c.EMA, c.L2 = rng.Float64(), pos()
-	c.ClampRelax, c.Minibatch = pick("exact", "euler"), pick("replace", "epoch")
+	c.Minibatch = pick("replace", "epoch")
 	if arch == chaoslib.Unrestricted {
 		c.DiagA = pick("trained", "zero")
 	} else {
-		c.GVisible = pos()
+		c.GVisible, c.ClampRelax = pos(), pick("exact", "euler")
 	}
 	return c
 }
