@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 
@@ -167,6 +168,13 @@ const float16Key = "float16"
 func (ck *Checkpoint) Float16() error {
 	if ck.Extra[samplingOnlyKey] != true {
 		return errors.New("chaoslib: only a checkpoint reduced for sampling (ForSampling) can be stored in half floats")
+	}
+	for _, p := range ck.Params { // check all before rounding any
+		for i, v := range p.Data {
+			if math.IsInf(float64(npz.Float32From16(npz.Float16(v))), 0) && !math.IsInf(float64(v), 0) {
+				return fmt.Errorf("chaoslib: parameter %s[%d] = %g is beyond the half-float range (±65504); keep float32", p.Name, i, v)
+			}
+		}
 	}
 	for _, p := range ck.Params {
 		npz.RoundFloat16(p.Data)

@@ -240,6 +240,16 @@ func TestCheckpointFloat16(t *testing.T) {
 			t.Fatalf("%s: no parameter changed: the test cannot tell the rounding happened", arch)
 		}
 	}
+	// a parameter beyond the half-float range is refused, and nothing is rounded
+	tr := mustTrainer(t, toyConfig(Restricted))
+	ck := tr.Checkpoint()
+	ck.ForSampling()
+	first := ck.Params[0].Data[0]
+	last := &ck.Params[len(ck.Params)-1].Data[0]
+	*last = 70000
+	if err := ck.Float16(); err == nil || !strings.Contains(err.Error(), "beyond the half-float range") || ck.Params[0].Data[0] != first || *last != 70000 {
+		t.Errorf("Float16 with 70000: %v", err)
+	}
 }
 
 // saveLoad saves ck to a temporary file and loads it back.

@@ -55,8 +55,8 @@ func (c Config) StepsAt(t float64) (int, error) {
 	if math.Abs(q-k) > stepTol {
 		lo, hi := math.Floor(q), math.Ceil(q)
 		use := fmt.Sprintf("%.10g or %.10g", lo*c.Dt, hi*c.Dt)
-		if lo == 0 { // not 0: a time that must be > 0 (T, a transient) would refuse it
-			use = fmt.Sprintf("%.10g", hi*c.Dt)
+		if lo == 0 { // T and the transients must be > 0
+			use = fmt.Sprintf("%.10g (or 0, where a time may be 0)", hi*c.Dt)
 		}
 		return 0, fmt.Errorf("time %g is not a whole number of Euler steps of dt = %g (t/dt = %g); use %s", t, c.Dt, q, use)
 	}

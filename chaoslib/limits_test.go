@@ -24,7 +24,7 @@ func TestStepsAt(t *testing.T) {
 	}{
 		{0, 0, ""}, {0.2, 1, ""}, {4, 20, ""}, {400, 2000, ""}, {0.6, 3, ""}, // 0.6/0.2 = 2.9999999999999996
 		{MaxEulerSteps * 0.2, MaxEulerSteps, ""},
-		{0.1, 0, "not a whole number of Euler steps of dt = 0.2 (t/dt = 0.5); use 0.2"}, {0.3, 0, "use 0.2 or 0.4"},
+		{0.1, 0, "not a whole number of Euler steps of dt = 0.2 (t/dt = 0.5); use 0.2 (or 0, where"}, {0.3, 0, "use 0.2 or 0.4"},
 		{MaxEulerSteps*0.2 + 0.2, 0, "at most 1000000"},
 		{1e9, 0, "at most"}, {1e300, 0, "at most"}, {math.MaxFloat64, 0, "at most"},
 		{-1, 0, "≥ 0"}, {math.NaN(), 0, "finite"}, {math.Inf(1), 0, "finite"},

@@ -4,11 +4,11 @@
 #   scripts/pretrained.sh RUNS
 #
 # RUNS holds one `chaosgen train` run folder per case (<model>-<dataset>/) and one
-# `chaosgen rbm` run per data set (rbm-<dataset>/). For each, config.json and
-# metrics.csv are copied; a chaotic run's last checkpoint is packed for sampling
-# (`chaosgen pack --sampling --float16`: the averaged parameters only, in half
-# floats, the fixed couplings redrawn from the seed on load); an RBM's last
-# checkpoint is copied as it is.
+# `chaosgen rbm` run per data set (rbm-<dataset>/). For each, a chaotic run's
+# last checkpoint is packed for sampling (`chaosgen pack --sampling --float16`:
+# the averaged parameters only, in half floats, the fixed couplings redrawn from
+# the seed on load) and an RBM's last checkpoint is copied as it is; then
+# config.json and metrics.csv are copied.
 # Then `go run ./scripts/results` scores them all (RESULTS.md at n = 10,000,
 # pretrained/results.json with both the n = 1,000 check values and the
 # n = 10,000 ones, docs/results/*.png).

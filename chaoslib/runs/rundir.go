@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/internal/safefile"
@@ -57,29 +58,33 @@ func recogniser(kind string) func(dir string) bool {
 }
 
 // runFiles are the files that a run's own command writes in its folder,
-// besides its checkpoints/.
-var runFiles = []string{recordFile, metricsFile, sweepFile, sweepTableFile, legacyRBMFile, safefile.KindFile, safefile.LockFile}
+// besides its checkpoints/ (and a sweep's final scores, FinalScoreFile).
+var runFiles = []string{recordFile, metricsFile, sweepFile, sweepTableFile, legacyRBMFile, divergedFile, safefile.KindFile, safefile.LockFile}
 
 // RunFile reports whether path is one of the files that the command of a
-// run folder writes (runFiles, or anything in its checkpoints/), and names
-// that folder: another command writing there would corrupt the run. A run
-// folder is one that is marked, or recognised by its files as ClaimRun
-// recognises folders written before the marker (pretrained/'s among them).
-// The folder is looked up by its real path, so that a link to it, or a
-// path through "..", is no way round. Other files beside a run's (a plot,
-// samples) are not its.
+// run folder writes (runFiles, a final score, or anything in its
+// checkpoints/), and names that folder: another command writing there would
+// corrupt the run. A run folder is one that is marked, or recognised by its
+// files as ClaimRun recognises folders written before the marker
+// (pretrained/'s among them). The folder is looked up both as typed and by
+// its real path, so that neither a link to it, a path through "..", nor a
+// checkpoints/ that is itself a link elsewhere is a way round. Other files
+// beside a run's (a plot, samples) are not its.
 func RunFile(path string) (run string, ok bool) {
-	dir, _ := filepath.Split(path) // as typed: filepath.Dir would drop "link/.." before the link is read
-	if real, err := filepath.EvalSymlinks(dir + "."); err == nil {
-		dir = real
-	} else {
-		dir = filepath.Clean(dir)
+	dirs := []string{filepath.Dir(path)}
+	typed, _ := filepath.Split(path) // filepath.Dir drops "link/.." before the link is read
+	if real, err := filepath.EvalSymlinks(typed + "."); err == nil {
+		dirs = append(dirs, real)
 	}
-	if parent := filepath.Dir(dir); dir == CheckpointDir(parent) && isRun(parent) {
-		return parent, true
-	}
-	if isRun(dir) && slices.Contains(runFiles, filepath.Base(path)) {
-		return dir, true
+	base := filepath.Base(path)
+	own := slices.Contains(runFiles, base) || (strings.HasPrefix(base, "final-n") && strings.HasSuffix(base, ".json"))
+	for _, dir := range dirs {
+		if parent := filepath.Dir(dir); dir == CheckpointDir(parent) && isRun(parent) {
+			return parent, true
+		}
+		if own && isRun(dir) {
+			return dir, true
+		}
 	}
 	return "", false
 }

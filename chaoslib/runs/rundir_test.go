@@ -170,6 +170,11 @@ func TestRunFile(t *testing.T) {
 	os.WriteFile(RecordPath(legacy), rec, 0o644) // no marker: a run written before markers
 	os.Symlink(run, filepath.Join(tmp, "link"))
 	os.Symlink(CheckpointDir(run), filepath.Join(tmp, "cklink"))
+	away := filepath.Join(tmp, "away") // a run whose checkpoints/ is a link to another disk
+	os.MkdirAll(filepath.Join(tmp, "disk"), 0o755)
+	os.MkdirAll(away, 0o755)
+	os.WriteFile(filepath.Join(away, safefile.KindFile), []byte(KindTrain+"\n"), 0o644)
+	os.Symlink(filepath.Join(tmp, "disk"), CheckpointDir(away))
 	for _, c := range []struct {
 		path, run string // run: "" if the path is no run's file
 	}{
@@ -181,9 +186,12 @@ func TestRunFile(t *testing.T) {
 		{filepath.Join(legacy, "config.json"), legacy},
 		{filepath.Join(legacy, "checkpoints", "step-0000001.npz"), legacy},
 		{filepath.Join(legacy, "samples.npy"), ""},
-		{filepath.Join(tmp, "link", "config.json"), run},
+		{filepath.Join(tmp, "link", "config.json"), filepath.Join(tmp, "link")}, // named as typed
 		{filepath.Join(tmp, "cklink", "step-0000001.npz"), run},
 		{filepath.Join(tmp, "cklink") + "/../config.json", run}, // not cleaned, as typed
+		{filepath.Join(away, "checkpoints", "step-0000001.npz"), away},
+		{filepath.Join(run, "diverged.txt"), run},
+		{filepath.Join(run, FinalScoreFile(10000)), run},
 		{filepath.Join(plain, "config.json"), ""},
 		{filepath.Join(plain, "checkpoints", "step-0000001.npz"), ""},
 	} {

@@ -57,7 +57,10 @@ func fileSum(path string) string {
 // a training run are covered in chaoslib/runs (resume rules, locks) and
 // chaoslib (checkpoint meta.json, divergence).
 func TestIssue15(t *testing.T) {
-	dir := t.TempDir()
+	dir, err := filepath.EvalSymlinks(t.TempDir()) // run folders are named by their real path
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("CHAOSGEN_DATA", filepath.Join(dir, "no-data")) // a case that loads the data fails on it
 	p := func(name string) string { return filepath.Join(dir, name) }
 	ck := saveCheckpoint(t, chaoslib.Tiny(chaoslib.Restricted), p("ck.npz"), nil)
@@ -72,7 +75,8 @@ func TestIssue15(t *testing.T) {
 			}
 		}
 	})
-	if r, err := rbm.New(rbm.Config{Dataset: "mnist", N: 784, M: 4, K: 2, LR: 0.01, Batch: 2, Chains: 2, Steps: 1, InitStd: 0.01, Seed: 1}); err != nil || r.Save(p("rbm.npz")) != nil {
+	os.Mkdir(p("files"), 0o755) // a folder of its own: an rbm.npz marks its folder as an RBM run
+	if r, err := rbm.New(rbm.Config{Dataset: "mnist", N: 784, M: 4, K: 2, LR: 0.01, Batch: 2, Chains: 2, Steps: 1, InitStd: 0.01, Seed: 1}); err != nil || r.Save(p("files/rbm.npz")) != nil {
 		t.Fatal(err)
 	}
 	os.Symlink(p("target.npy"), p("link.npy"))
@@ -128,8 +132,8 @@ func TestIssue15(t *testing.T) {
 		{runSample, []string{"--checkpoint", ck, "--out", p("runlink/config.json")}, "a file of the run in"},
 		{runSample, []string{"--checkpoint", ck, "--out", p("cklink") + "/../config.json"}, "a file of the run in"},
 		{runPack, []string{"--checkpoint", odd, "--out", p("packed.npz")}, "does not match the checkpoint's SHA-256"},
-		{runSample, []string{"--checkpoint", p("rbm.npz"), "--out", p("s.npy")}, "is an RBM's file; of the commands, only eval reads those"},
-		{runPack, []string{"--checkpoint", p("rbm.npz"), "--out", p("packed.npz")}, "is an RBM's file"},
+		{runSample, []string{"--checkpoint", p("files/rbm.npz"), "--out", p("s.npy")}, "is an RBM's file; of the commands, only eval reads those"},
+		{runPack, []string{"--checkpoint", p("files/rbm.npz"), "--out", p("packed.npz")}, "is an RBM's file"},
 		{runPack, []string{"--checkpoint", ck, "--out", p("packed.npz"), "--float16"}, "--float16 needs --sampling"},
 		{runTrain, []string{"--out", p("rbm-run")}, `holds a run of kind "rbm" (recognised by its files), not "train"`},
 		{runTrain, []string{"--out", p("other")}, "not empty and holds no run of kind \"train\""},
@@ -148,7 +152,8 @@ func TestIssue15(t *testing.T) {
 		{runSweep, []string{"--out", p("sw"), "--grid", "g=" + times[:399] + ";lr=" + times[:399]}, "40000 runs"},
 		{runRBM, []string{"--out", p("r"), "--hidden", "1000000000"}, "--hidden 1000000000: must be in 1…65536"},
 		{runBench, []string{"--hidden", "100000000"}, "--hidden 100000000: must be in 1…65536"},
-		{runLyapunov, []string{"--checkpoint", ck, "--k", "100000"}, "--k 100000: the network has"},
+		{runLyapunov, []string{"--checkpoint", ck, "--k", "849"}, "--k 849: the network has 848 units"},
+		{runLyapunov, []string{"--checkpoint", ck, "--k", "10000000"}, "--k 10000000: the network has"}, // before the memory estimate
 		{runFigures, []string{"--out", p("fig"), "--quick", "--n", "1"}, "--n 1: must be in 2…"},
 		{runFigures, []string{"--out", p("fig"), "--datasets", "mnist,mnist"}, "mnist is listed twice"},
 		{runTrain, []string{"--out", p("r"), "--optimizer", "sgd", "--adam-eps", "NaN"}, "--adam-eps NaN: must be finite and ≥ 0"},

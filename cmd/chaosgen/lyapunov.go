@@ -114,15 +114,15 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 		return err
 	}
 	for _, c := range cfgs {
-		if err := checkMemory("chains", o.Chains, chaos.MeasureBytes(c, o.Chains, max(1, o.Vectors))); err != nil {
-			return err
-		}
 		units := c.N
 		for _, m := range c.Hidden {
 			units += m
 		}
 		if o.Vectors > units { // one exponent per unit
 			return fmt.Errorf("--k %d: the network has %d units, so at most %d exponents", o.Vectors, units, units)
+		}
+		if err := checkMemory("chains", o.Chains, chaos.MeasureBytes(c, o.Chains, max(1, o.Vectors))); err != nil {
+			return err
 		}
 		if err := checkTime("t-max", o.Time, c); err != nil {
 			return err

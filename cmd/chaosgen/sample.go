@@ -58,7 +58,7 @@ func runSample(args []string) error {
 	outs := []output{{"out", outPath(0)}}
 	if len(listed) > 0 {
 		outs = outs[:0]
-		for _, t := range uniqueTimes(listed) {
+		for _, t := range listed { // distinct: parseTimes refuses a repeat
 			outs = append(outs, output{"out", outPath(t)})
 		}
 	}
@@ -122,15 +122,3 @@ func savePNGGrid(path string, snaps []blas32.General, ts []float64, T float64, s
 	return plots.SavePNG(path, plots.Fig3aSnapshots(grid, ts, T))
 }
 
-// uniqueTimes returns ts without repeats, in order.
-func uniqueTimes(ts []float64) []float64 {
-	var out []float64
-	seen := map[float64]bool{}
-	for _, t := range ts {
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	return out
-}
