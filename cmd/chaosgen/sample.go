@@ -121,4 +121,3 @@ func savePNGGrid(path string, snaps []blas32.General, ts []float64, T float64, s
 	}
 	return plots.SavePNG(path, plots.Fig3aSnapshots(grid, ts, T))
 }
-
