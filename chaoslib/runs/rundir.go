@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/internal/safefile"
@@ -77,7 +76,7 @@ func RunFile(path string) (run string, ok bool) {
 		dirs = append(dirs, real)
 	}
 	base := filepath.Base(path)
-	own := slices.Contains(runFiles, base) || (strings.HasPrefix(base, "final-n") && strings.HasSuffix(base, ".json"))
+	own := slices.Contains(runFiles, base) || isFinalScoreFile(base)
 	for _, dir := range dirs {
 		if parent := filepath.Dir(dir); dir == CheckpointDir(parent) && isRun(parent) {
 			return parent, true

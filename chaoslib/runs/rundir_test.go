@@ -192,6 +192,7 @@ func TestRunFile(t *testing.T) {
 		{filepath.Join(away, "checkpoints", "step-0000001.npz"), away},
 		{filepath.Join(run, "diverged.txt"), run},
 		{filepath.Join(run, FinalScoreFile(10000)), run},
+		{filepath.Join(run, "final-n10000.json.png"), ""},
 		{filepath.Join(plain, "config.json"), ""},
 		{filepath.Join(plain, "checkpoints", "step-0000001.npz"), ""},
 	} {

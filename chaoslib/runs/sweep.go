@@ -360,7 +360,16 @@ type SweepScoring struct {
 
 // FinalScoreFile names the file, in a run's folder, that holds its last
 // checkpoint's score at n (a chaoslib.CheckpointScore, as JSON).
-func FinalScoreFile(n int) string { return fmt.Sprintf("final-n%d.json", n) }
+func FinalScoreFile(n int) string { return fmt.Sprintf(finalScoreFormat, n) }
+
+const finalScoreFormat = "final-n%d.json"
+
+// isFinalScoreFile reports whether name is FinalScoreFile(n) for some n.
+func isFinalScoreFile(name string) bool {
+	var n int
+	_, err := fmt.Sscanf(name, finalScoreFormat, &n)
+	return err == nil && name == FinalScoreFile(n)
+}
 
 // SweepEvent reports a sweep's progress.
 type SweepEvent struct {
