@@ -44,12 +44,19 @@ const streamStarts = 0x7374617274 // "start"
 // batch, the tangent batch of chains·k rows (Model.NewFlow) with its host
 // copies, and Lyapunov's chains·k·D tangent vectors (D units in all).
 func MeasureBytes(cfg chaoslib.Config, chains, k int) int64 {
-	D := int64(cfg.N)
-	for _, h := range cfg.Hidden {
-		D += int64(h)
-	}
+	D := int64(Units(cfg))
 	nk := int64(chains) * int64(k)
 	return cfg.ModelBytes() + cfg.BatchBytes(chains) + cfg.BatchBytes(chains*k) + 4*(int64(chains)+nk)*D + 4*nk*D
+}
+
+// Units returns D = N + Σ M_l, the units of cfg's network: the dimension of
+// its state, and so the most Lyapunov exponents it has.
+func Units(cfg chaoslib.Config) int {
+	D := cfg.N
+	for _, h := range cfg.Hidden {
+		D += h
+	}
+	return D
 }
 
 // Exponents runs Lyapunov on o.Chains free runs of m from x(0) ~ N(0, σ²):

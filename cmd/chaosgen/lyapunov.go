@@ -114,11 +114,7 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 		return err
 	}
 	for _, c := range cfgs {
-		units := c.N
-		for _, m := range c.Hidden {
-			units += m
-		}
-		if o.Vectors > units { // one exponent per unit
+		if units := chaos.Units(c); o.Vectors > units { // one exponent per unit
 			return fmt.Errorf("--k %d: the network has %d units, so at most %d exponents", o.Vectors, units, units)
 		}
 		if err := checkMemory("chains", o.Chains, chaos.MeasureBytes(c, o.Chains, max(1, o.Vectors))); err != nil {
