@@ -47,7 +47,7 @@ func runAttractors(args []string) error {
 		return fmt.Errorf("--n %d: must be in 1…%d (the census compares every pair of end states, so its time grows as P²)", cf.n, chaos.MaxCensusStarts)
 	}
 	if *png != "" {
-		if err := checkOutputs([]string{cf.checkpoint}, output{"png", *png}); err != nil {
+		if err := checkOutputs([]string{cf.checkpoint}, output{"png", *png, ".png"}); err != nil {
 			return err
 		}
 	}

@@ -49,7 +49,7 @@ func runCurves(args []string) error {
 		metrics[name] = rows
 		inputs = append(inputs, p)
 	}
-	if err := checkOutputs(inputs, output{"out", *out}); err != nil {
+	if err := checkOutputs(inputs, output{"out", *out, ".png"}); err != nil {
 		return err
 	}
 	if *title == "" {

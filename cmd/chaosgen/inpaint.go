@@ -54,7 +54,7 @@ func runInpaint(args []string) error {
 		return err
 	}
 	var outs []output
-	for _, o := range []output{{"out", *out}, {"png", *png}} {
+	for _, o := range []output{{"out", *out, ".npy"}, {"png", *png, ".png"}} {
 		if o.path != "" {
 			outs = append(outs, o)
 		}

@@ -86,6 +86,8 @@ func TestIssue15(t *testing.T) {
 	os.Mkdir(p("other"), 0o755)
 	os.WriteFile(p("other/config.json"), []byte(`{"not": "a run"}`), 0o644)
 	os.WriteFile(p("other/metrics.csv"), []byte("a,b\n1,2\n"), 0o644)
+	os.Mkdir(p("curves-run"), 0o755)
+	os.WriteFile(p("curves-run/metrics.csv"), []byte("step,seconds,t,n,E2,Es,ER,EAAI,AA_truth,AA_syn,coverage\n0,0,4,100,0.1,0.1,,0.5,1,1,3\n"), 0o644)
 	trainRun := filepath.Join(dir, "train-run")
 	if claim, err := runs.ClaimRun(trainRun, runs.KindTrain, nil); err != nil {
 		t.Fatal(err)
@@ -184,7 +186,14 @@ func TestIssue15(t *testing.T) {
 		// unclear errors
 		{runSample, []string{"--checkpoint", ck, "--out", ""}, `--out "": empty path`},
 		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("missing/g.png")}, "folder " + p("missing") + " does not exist"},
-		{runSample, []string{"--checkpoint", ck, "--out", p("same.png"), "--png", p("same.png")}, "also the output of --out"},
+		// a name that says another format than the one written
+		{runSample, []string{"--checkpoint", ck, "--out", p("same.png"), "--png", p("same.png")}, `same.png": writes a .npy file; give a name ending in .npy`},
+		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("g.jpg")}, `--png "` + p("g.jpg") + `": writes a .png file`},
+		{runSample, []string{"--checkpoint", ck, "--out", p("s"), "--times", "1,2"}, `--out "` + p("s") + `": writes .npy files`},
+		{runPack, []string{"--checkpoint", ck, "--out", p("x.npy")}, "writes a .npz file"},
+		{runInpaint, []string{"--checkpoint", ck, "--mask", "top", "--out", p("c.csv")}, "writes a .npy file"},
+		{runAttractors, []string{"--checkpoint", ck, "--png", p("a.svg")}, "writes a .png file"},
+		{runCurves, []string{"--out", p("c.pdf"), p("curves-run")}, "writes a .png file"},
 		{runPack, []string{"--checkpoint", ck, "--out", p("no/such/dir/x.npz")}, "does not exist"},
 	} {
 		err := tc.cmd(tc.args)

@@ -31,7 +31,7 @@ func runPack(args []string) error {
 	if *half && !*sampling {
 		return errors.New("--float16 needs --sampling: a checkpoint to resume from keeps float32")
 	}
-	if err := checkOutputs([]string{*in}, output{"out", *out}); err != nil {
+	if err := checkOutputs([]string{*in}, output{"out", *out, ".npz"}); err != nil {
 		return err
 	}
 	ck, err := loadCheckpoint(*in)

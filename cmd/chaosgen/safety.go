@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,15 +21,17 @@ import (
 // exitInterrupted.
 var errInterrupted = errors.New("interrupted")
 
-// output is an output file and the flag that names it.
-type output struct{ flag, path string }
+// output is an output file, the flag that names it and the extension of
+// the format written there (".npy", ".png", ".npz").
+type output struct{ flag, path, ext string }
 
 // checkOutputs refuses, before any work starts, an output that cannot be
 // written safely (safefile.CheckOutput: empty, a device, a link, a folder,
 // one of the inputs, a missing folder), that is a run's own file
-// (runs.RunFile) or that two outputs share. Errors name the flag.
+// (runs.RunFile) or whose name does not end in the extension of what is
+// written there (so two outputs of one command, each of its own format or
+// time, never share a name). Errors name the flag.
 func checkOutputs(inputs []string, outs ...output) error {
-	seen := map[string]string{}
 	for _, o := range outs {
 		if err := safefile.CheckOutput(o.path, inputs...); err != nil {
 			return fmt.Errorf("--%s %q: %v", o.flag, o.path, err)
@@ -36,10 +39,9 @@ func checkOutputs(inputs []string, outs ...output) error {
 		if run, ok := runs.RunFile(o.path); ok {
 			return fmt.Errorf("--%s %q: a file of the run in %s, which its own command writes; write to a file outside it", o.flag, o.path, run)
 		}
-		if prev, dup := seen[o.path]; dup {
-			return fmt.Errorf("--%s %q: also the output of --%s", o.flag, o.path, prev)
+		if ext := filepath.Ext(o.path); !strings.EqualFold(ext, o.ext) {
+			return fmt.Errorf("--%s %q: writes a %s file; give a name ending in %s", o.flag, o.path, o.ext, o.ext)
 		}
-		seen[o.path] = o.flag
 	}
 	return nil
 }

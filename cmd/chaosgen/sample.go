@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -49,21 +50,24 @@ func runSample(args []string) error {
 			return err
 		}
 	}
+	if *times != "" && !strings.EqualFold(filepath.Ext(*out), ".npy") { // the names NAME_t<time>.npy are made from it
+		return fmt.Errorf("--out %q: writes .npy files, one per time; give a name ending in .npy", *out)
+	}
 	outPath := func(t float64) string {
 		if *times == "" {
 			return *out
 		}
-		return strings.TrimSuffix(*out, ".npy") + "_t" + strconv.FormatFloat(t, 'g', -1, 64) + ".npy"
+		return strings.TrimSuffix(*out, filepath.Ext(*out)) + "_t" + strconv.FormatFloat(t, 'g', -1, 64) + ".npy"
 	}
-	outs := []output{{"out", outPath(0)}}
+	outs := []output{{"out", outPath(0), ".npy"}}
 	if len(listed) > 0 {
 		outs = outs[:0]
 		for _, t := range listed { // distinct: parseTimes refuses a repeat
-			outs = append(outs, output{"out", outPath(t)})
+			outs = append(outs, output{"out", outPath(t), ".npy"})
 		}
 	}
 	if *png != "" {
-		outs = append(outs, output{"png", *png})
+		outs = append(outs, output{"png", *png, ".png"})
 	}
 	if err := checkOutputs([]string{cf.checkpoint}, outs...); err != nil {
 		return err

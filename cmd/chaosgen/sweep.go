@@ -51,6 +51,11 @@ func runSweep(args []string) error {
 	if err != nil {
 		return fmt.Errorf("--grid %q: %v", *grid, err)
 	}
+	for _, a := range axes { // the grid would override the base flag without a word
+		if setFlag(fs, a.Field) {
+			return fmt.Errorf("--%s is also an axis of --grid; give its values in one place", a.Field)
+		}
+	}
 	if *random < 0 {
 		return fmt.Errorf("--random %d: must be ≥ 0", *random)
 	}

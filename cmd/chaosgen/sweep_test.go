@@ -236,3 +236,26 @@ func needMNIST(t *testing.T) {
 		datatest.Missing(t, err)
 	}
 }
+
+// TestSweepFlagAndAxis: a base flag that the grid also sweeps is refused
+// (the grid's values would replace it without a word); a base flag the grid
+// leaves alone is kept.
+func TestSweepFlagAndAxis(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // "" for no error
+	}{
+		{[]string{"--lr", "0.1", "--grid", "lr=0.01,0.02"}, "--lr is also an axis of --grid"},
+		{[]string{"--grid", "g=1,2;hidden=100", "--hidden", "50"}, "--hidden is also an axis of --grid"},
+		{[]string{"--g", "2", "--grid", "lr=0.01,0.02"}, ""},
+	} {
+		args := append([]string{"--model", "restricted", "--preset", "tiny", "--dry-run"}, tc.args...)
+		err := runSweep(args)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%v: %v", tc.args, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%v: error %v, want one containing %q", tc.args, err, tc.want)
+		}
+	}
+}
