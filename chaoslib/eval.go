@@ -77,17 +77,21 @@ func Evaluate(m *Model, test blas32.General, n int, times []float64, o EvalOptio
 }
 
 // NonFiniteError reports free runs whose read-out φ(v(t)) holds NaN or
-// ±Inf: the dynamics overflowed float32. Before any training only the gain g
-// of the fixed couplings and the spread σ of the starts set the scale of the
-// fields, so the message names them.
+// ±Inf: the dynamics overflowed float32. Before any training only the gains
+// g and g_v of the fixed couplings and the spread σ of the starts set the
+// scale of the fields, so the message names them (g_v where it is set).
 type NonFiniteError struct {
-	T, G, Sigma float64
-	Err         error // where: row and column
+	T, G, GVisible, Sigma float64
+	Err                   error // where: row and column
 }
 
 func (e *NonFiniteError) Error() string {
-	return fmt.Sprintf("chaoslib: the free runs are not finite at t = %g (%v): the dynamics overflow with g = %g and sigma = %g; "+
-		"lower g or sigma (or, for a trained model, its couplings diverged)", e.T, e.Err, e.G, e.Sigma)
+	gains, lower := fmt.Sprintf("g = %g", e.G), "g"
+	if e.GVisible != 0 {
+		gains, lower = fmt.Sprintf("g = %g, g_visible = %g", e.G, e.GVisible), "g, g_visible"
+	}
+	return fmt.Sprintf("chaoslib: the free runs are not finite at t = %g (%v): the dynamics overflow with %s and sigma = %g; "+
+		"lower %s or sigma (or, for a trained model, its couplings diverged)", e.T, e.Err, gains, e.Sigma, lower)
 }
 
 func (e *NonFiniteError) Unwrap() error { return e.Err }
@@ -96,7 +100,7 @@ func (e *NonFiniteError) Unwrap() error { return e.Err }
 // holds a value that is not finite.
 func (m *Model) CheckFinite(x blas32.General, t float64) error {
 	if err := indices.CheckSamples(x); err != nil {
-		return &NonFiniteError{T: t, G: m.Cfg.G, Sigma: m.Cfg.Sigma, Err: err}
+		return &NonFiniteError{T: t, G: m.Cfg.G, GVisible: m.Cfg.GVisible, Sigma: m.Cfg.Sigma, Err: err}
 	}
 	return nil
 }

@@ -242,19 +242,24 @@ func FuzzCheckpointMeta(f *testing.F) {
 
 // TestDivergenceNamesGainAndSigma: an untrained model whose dynamics
 // overflow float32 fails its first evaluation with an error naming g and
-// sigma (it used to say "indices: generated set: value NaN at row 0").
+// sigma (it used to say "indices: generated set: value NaN at row 0"), and
+// g_visible where it is set.
 func TestDivergenceNamesGainAndSigma(t *testing.T) {
-	for _, edit := range []func(*Config){
-		func(c *Config) { c.G = 1e300 },
-		func(c *Config) { c.Sigma = 1e300 },
+	for _, tc := range []struct {
+		edit  func(*Config)
+		lower string
+	}{
+		{func(c *Config) { c.G = 1e300 }, "lower g or sigma"},
+		{func(c *Config) { c.Sigma = 1e300 }, "lower g or sigma"},
+		{func(c *Config) { c.GVisible = 1e300 }, "g_visible = 1e+300 and sigma = 1; lower g, g_visible or sigma"},
 	} {
 		cfg := toyConfig(Restricted)
-		edit(&cfg)
+		tc.edit(&cfg)
 		m := mustNew(t, cfg)
 		test := toyData(8, cfg.N, 2)
 		_, err := Evaluate(m, test, 8, []float64{cfg.T}, EvalOptions{Seed: 1})
 		var nf *NonFiniteError
-		if !errors.As(err, &nf) || nf.G != cfg.G || nf.Sigma != cfg.Sigma || !strings.Contains(err.Error(), "lower g or sigma") {
+		if !errors.As(err, &nf) || nf.G != cfg.G || nf.GVisible != cfg.GVisible || nf.Sigma != cfg.Sigma || !strings.Contains(err.Error(), tc.lower) {
 			t.Errorf("g = %g, σ = %g: %v", cfg.G, cfg.Sigma, err)
 		}
 		m.Free()

@@ -160,8 +160,8 @@ func (c Config) Validate() error {
 		return bad("Chains", c.Chains, fmt.Sprintf("must be in 1…%d", chaoslib.MaxRows))
 	case c.Steps < 0 || c.Steps > chaoslib.MaxSteps:
 		return bad("Steps", c.Steps, fmt.Sprintf("must be in 0…%d", chaoslib.MaxSteps))
-	case !finite(c.InitStd) || c.InitStd <= 0:
-		return bad("InitStd", c.InitStd, "must be finite and > 0 (at W = 0 the gradients vanish)")
+	case !finite(c.InitStd) || c.InitStd <= 0 || c.InitStd > 1:
+		return bad("InitStd", c.InitStd, "must be in (0, 1] (at W = 0 the gradients vanish; beyond 1 every unit starts saturated, and far beyond, W overflows float32)")
 	case c.InitBias != "" && c.InitBias != "zero" && c.InitBias != "data":
 		return bad("InitBias", c.InitBias, `must be "zero" or "data"`)
 	case c.Units != "" && c.Units != "spin" && c.Units != "binary":

@@ -282,16 +282,20 @@ func TestValidateAndFromChaos(t *testing.T) {
 	if err := r.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for field, mod := range map[string]func(*Config){
-		"M":        func(c *Config) { c.M = 0 },
-		"K":        func(c *Config) { c.K = -1 },
-		"LR":       func(c *Config) { c.LR = math.NaN() },
-		"Chains":   func(c *Config) { c.Chains = 0 },
-		"InitStd":  func(c *Config) { c.InitStd = 0 },
-		"InitBias": func(c *Config) { c.InitBias = "mean" },
+	for _, tc := range []struct {
+		field string
+		mod   func(*Config)
+	}{
+		{"M", func(c *Config) { c.M = 0 }},
+		{"K", func(c *Config) { c.K = -1 }},
+		{"LR", func(c *Config) { c.LR = math.NaN() }},
+		{"Chains", func(c *Config) { c.Chains = 0 }},
+		{"InitStd", func(c *Config) { c.InitStd = 0 }},
+		{"InitStd", func(c *Config) { c.InitStd = 1e308 }}, // W would overflow float32
+		{"InitBias", func(c *Config) { c.InitBias = "mean" }},
 	} {
-		c := want
-		mod(&c)
+		field, c := tc.field, want
+		tc.mod(&c)
 		var fe *chaoslib.FieldError
 		if err := c.Validate(); !errors.As(err, &fe) || fe.Field != field {
 			t.Errorf("%s: Validate = %v", field, err)

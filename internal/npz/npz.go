@@ -116,7 +116,8 @@ type Reader struct {
 }
 
 // Decode opens raw as a container and returns its meta.json; what names
-// the expected kind of file in errors (e.g. "chaosgen checkpoint").
+// the expected kind of file in errors (e.g. "chaosgen checkpoint"). A
+// container with two entries of one name is refused.
 func Decode(raw []byte, what string) (meta []byte, r *Reader, err error) {
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
@@ -124,6 +125,9 @@ func Decode(raw []byte, what string) (meta []byte, r *Reader, err error) {
 	}
 	r = &Reader{files: map[string]*zip.File{}}
 	for _, f := range zr.File {
+		if _, dup := r.files[f.Name]; dup { // which one would be read is the zip reader's choice
+			return nil, nil, fmt.Errorf("not a %s (two entries named %s)", what, f.Name)
+		}
 		r.files[f.Name] = f
 	}
 	mf, ok := r.files[MetaEntry]

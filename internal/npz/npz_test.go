@@ -143,3 +143,26 @@ func TestNonFinite(t *testing.T) {
 		t.Errorf("NaN at row 1, column 1: %v", err)
 	}
 }
+
+// TestDuplicateEntry: a zip with two entries of one name (an array's or
+// meta.json's) is refused, whichever would have been read.
+func TestDuplicateEntry(t *testing.T) {
+	for _, name := range []string{"W.npy", MetaEntry} {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, entry := range []string{"W.npy", name, MetaEntry} {
+			w, err := zw.Create(entry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write([]byte("{}"))
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := Decode(buf.Bytes(), "test file")
+		if err == nil || !strings.Contains(err.Error(), "two entries named "+name) {
+			t.Errorf("%s twice: error %v", name, err)
+		}
+	}
+}
