@@ -1,0 +1,123 @@
+// Command references scores two generators that are not models against the
+// test set, with the indices of RESULTS.md (E2, Es, EAAI, AA_truth, AA_syn,
+// coverage; n = 10,000 by default), so that a model's scores can be read
+// against them:
+//
+//   - held-out images: the last n training images, an ideal generator that
+//     draws from the data distribution itself. Its EAAI is the floor that
+//     sampling noise leaves at this n.
+//   - Gaussian: n draws of N(μ, Σ), μ and Σ the mean and covariance of all
+//     training images in s-space, each pixel then clamped to [−1, 1]: a
+//     generator that matches the data's first and second moments and
+//     nothing else. CHL on the unrestricted model's pairwise couplings
+//     matches these same moments (docs/TUNING.md, round 23).
+//
+//	go run ./scripts/references --dataset mnist
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"github.com/chaosgen/chaosgen/internal/openblas"
+)
+
+// streamGaussian is the PCG stream of the Gaussian draws ("gauss").
+const streamGaussian = 0x6761757373
+
+func main() {
+	dataset := flag.String("dataset", "mnist", "mnist or fashion-mnist")
+	n := flag.Int("n", 10000, "test images, and samples of each reference")
+	seed := flag.Uint64("seed", 1, "seed of the Gaussian draws")
+	flag.Parse()
+	openblas.Choose()
+	d, err := runs.LoadData(*dataset)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if *n < indices.MinN || *n > d.Test.Len() || *n > d.Train.Len()-runs.ClassifierTrainSize {
+		log.Fatalf("--n %d: want %d…%d", *n, indices.MinN, min(d.Test.Len(), d.Train.Len()-runs.ClassifierTrainSize))
+	}
+	test := d.Test.Head(*n).X
+	train := d.Train.X
+	// the last n rows: none of them is one of the classifier's first ClassifierTrainSize
+	heldOut := blas32.General{Rows: *n, Cols: train.Cols, Stride: train.Stride, Data: train.Data[(train.Rows-*n)*train.Stride:]}
+	mu, cov := moments(train)
+	gauss := gaussian(mu, cov, *n, rand.New(rand.NewPCG(*seed, streamGaussian)))
+	fmt.Printf("%s, n = %d test images against as many samples of each reference\n", *dataset, *n)
+	fmt.Printf("%-16s %9s %9s %7s %9s %7s %9s\n", "reference", "E2", "Es", "EAAI", "AA_truth", "AA_syn", "coverage")
+	for _, ref := range []struct {
+		name string
+		gen  blas32.General
+	}{{"held-out images", heldOut}, {"Gaussian", gauss}} {
+		r, err := indices.Score(test, ref.gen, d.Classifier)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%-16s %9.3g %9.3g %7.3f %9.3f %7.3f %6d/%d\n", ref.name, r.E2, r.Es, r.EAAI, r.AATruth, r.AASyn, r.Coverage, len(r.Hist))
+	}
+}
+
+// moments returns the column means μ_j = ⟨x_j⟩ and the covariance
+// Σ_jk = ⟨x_j x_k⟩ − μ_j μ_k of the rows of x (divided by the row count).
+func moments(x blas32.General) ([]float64, *mat.SymDense) {
+	rows := mat.NewDense(x.Rows, x.Cols, nil)
+	mu := make([]float64, x.Cols)
+	for i := range x.Rows {
+		for j := range x.Cols {
+			v := float64(x.Data[i*x.Stride+j])
+			rows.Set(i, j, v)
+			mu[j] += v / float64(x.Rows)
+		}
+	}
+	cov := mat.NewSymDense(x.Cols, nil)
+	cov.SymOuterK(1/float64(x.Rows), rows.T()) // ⟨x xᵀ⟩
+	for j := range x.Cols {
+		for k := j; k < x.Cols; k++ {
+			cov.SetSym(j, k, cov.At(j, k)-mu[j]*mu[k])
+		}
+	}
+	return mu, cov
+}
+
+// gaussian returns n rows x = μ + V Λ^½ z, z ~ N(0, I), where Σ = V Λ Vᵀ
+// (eigenvalues below 0, rounding error of a positive semi-definite Σ, taken
+// as 0), so that x ~ N(μ, Σ); each value is then clamped to [−1, 1].
+func gaussian(mu []float64, cov *mat.SymDense, n int, rng *rand.Rand) blas32.General {
+	var eig mat.EigenSym
+	if !eig.Factorize(cov, true) {
+		log.Fatal("references: the covariance has no eigendecomposition")
+	}
+	var v mat.Dense
+	eig.VectorsTo(&v)
+	dim := len(mu)
+	for k, l := range eig.Values(nil) { // V Λ^½: scale column k by √λ_k
+		s := math.Sqrt(max(l, 0))
+		for j := range dim {
+			v.Set(j, k, v.At(j, k)*s)
+		}
+	}
+	z := mat.NewDense(n, dim, nil)
+	for i := range n {
+		for k := range dim {
+			z.Set(i, k, rng.NormFloat64())
+		}
+	}
+	var x mat.Dense
+	x.Mul(z, v.T()) // row i: (V Λ^½ z_i)ᵀ
+	out := blas32.General{Rows: n, Cols: dim, Stride: dim, Data: make([]float32, n*dim)}
+	for i := range n {
+		for j := range dim {
+			out.Data[i*dim+j] = float32(max(-1, min(1, x.At(i, j)+mu[j])))
+		}
+	}
+	return out
+}
