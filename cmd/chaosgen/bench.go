@@ -31,7 +31,7 @@ func runBench(args []string) error {
 	repeat := fs.Int("repeat", 0, "training steps timed after one warm-up step (0: as many as fill about 2 s, at least 3)")
 	asJSON := fs.Bool("json", false, "print JSON (an array when --chains lists several values)")
 	dev := deviceFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {

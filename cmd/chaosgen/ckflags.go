@@ -75,7 +75,7 @@ func addCheckpointFlags(fs *flag.FlagSet, h ckHelp) *ckFlags {
 
 // parse parses args and refuses positional arguments.
 func (c *ckFlags) parse(args []string) error {
-	if err := c.fs.Parse(args); err != nil {
+	if err := parseFlags(c.fs, args); err != nil {
 		return err
 	}
 	return noArgs(c.fs)

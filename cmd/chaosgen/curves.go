@@ -21,7 +21,7 @@ func runCurves(args []string) error {
 	fs := newFlags("curves", "--out FILE.png [--title TEXT] RUN_DIR…")
 	out := fs.String("out", "", "PNG to write (required)")
 	title := fs.String("title", "", "title of the panels (default: the run folder's name; for several, the name of the folder that holds them all)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	dirs := fs.Args()

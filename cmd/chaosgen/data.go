@@ -47,7 +47,7 @@ func runData(args []string) error {
 func runDataFetch(args []string) error {
 	fs := newFlags("data fetch", "[--dir DIR]")
 	dir := fs.String("dir", data.Dir(), "data directory")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
@@ -62,7 +62,7 @@ func runDataFetch(args []string) error {
 func runDataPath(args []string) error {
 	fs := newFlags("data path", "[--dir DIR]")
 	dir := fs.String("dir", data.Dir(), "data directory")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
@@ -77,7 +77,7 @@ func runDataInfo(args []string) error {
 	dir := fs.String("dir", data.Dir(), "data directory")
 	dataset := fs.String("dataset", "", "data set: "+strings.Join(data.Datasets(), " or ")+" (default: both)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {

@@ -31,7 +31,7 @@ func runFigures(args []string) error {
 	n := fs.Int("n", 0, "test images per index evaluation (default 1000; --quick 300)")
 	seed := fs.Uint64("seed", 1, "seed of the free runs drawn")
 	dev := deviceFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {

@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/chaosgen/chaosgen/internal/openblas"
 )
@@ -105,6 +107,67 @@ func newFlags(name, usageLine string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseFlags parses args into fs, reading an integer flag's value that has
+// leading zeros as decimal: --seed 010 is 10, where Go's flag package reads
+// 010 as octal 8 and refuses 08. Zero-padded numbers are what scripts make
+// with e.g. `seq -w`.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	return fs.Parse(decimalInts(fs, args))
+}
+
+// decimalInts returns a copy of args in which every integer flag's value
+// lost its leading zeros (see parseFlags). It follows the flag package's
+// syntax: -name=value or -name value, with one dash or two; a boolean flag
+// takes no separate value; the flags end at "--" or at the first argument
+// that is not a flag (and at an unknown flag, which Parse then reports).
+func decimalInts(fs *flag.FlagSet, args []string) []string {
+	out := slices.Clone(args)
+	for i := 0; i < len(out); i++ {
+		a := out[i]
+		if len(a) < 2 || a[0] != '-' || a == "--" {
+			break
+		}
+		name, val, inline := strings.Cut(strings.TrimPrefix(a[1:], "-"), "=")
+		f := fs.Lookup(name)
+		if f == nil {
+			break
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if !inline {
+			if i++; i == len(out) {
+				break
+			}
+			val = out[i]
+		}
+		if g, ok := f.Value.(flag.Getter); ok {
+			switch g.Get().(type) {
+			case int, int64, uint, uint64:
+				out[i] = out[i][:len(out[i])-len(val)] + withoutLeadingZeros(val)
+			}
+		}
+	}
+	return out
+}
+
+// withoutLeadingZeros returns s, a signed run of digits, without the zeros
+// that lead its digits ("−007" → "−7", "000" → "0"); anything else (0x10,
+// 1_000, 1e3) is returned as it is.
+func withoutLeadingZeros(s string) string {
+	sign, digits := "", s
+	if digits != "" && (digits[0] == '-' || digits[0] == '+') {
+		sign, digits = digits[:1], digits[1:]
+	}
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return s
+	}
+	if d := strings.TrimLeft(digits, "0"); d != "" {
+		return sign + d
+	}
+	return sign + "0"
 }
 
 // noArgs rejects positional arguments left after flag parsing.

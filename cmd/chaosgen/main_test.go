@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -35,6 +36,43 @@ func TestExitCodes(t *testing.T) {
 	} {
 		if got := run(tc.args); got != tc.want {
 			t.Errorf("chaosgen %q: exit %d, want %d", tc.args, got, tc.want)
+		}
+	}
+}
+
+// TestDecimalInts: an integer flag's zero-padded value is read as decimal
+// (Go's flag package reads 010 as 8 and refuses 08), in both spellings of a
+// flag; other values, other flags' values and arguments after the flags
+// are left as they are.
+func TestDecimalInts(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		n    int
+		seed uint64
+		out  string
+		rest []string
+	}{
+		{args: []string{"--n", "010"}, n: 10},
+		{args: []string{"-n=08", "--seed=0009"}, n: 8, seed: 9},
+		{args: []string{"--n", "-007"}, n: -7},
+		{args: []string{"--n", "000"}, n: 0},
+		{args: []string{"--n", "0x10"}, n: 16}, // an explicit base stays
+		{args: []string{"--out", "010", "--n", "1_000"}, n: 1000, out: "010"},
+		{args: []string{"--quick", "010"}, rest: []string{"010"}},                              // a boolean takes no value
+		{args: []string{"--", "--n", "010"}, rest: []string{"--n", "010"}},                     // after the flags
+		{args: []string{"--quick=true", "x", "--n", "010"}, rest: []string{"x", "--n", "010"}}, // after a positional argument
+	} {
+		fs := newFlags("test", "")
+		n := fs.Int("n", 0, "")
+		seed := fs.Uint64("seed", 0, "")
+		out := fs.String("out", "", "")
+		fs.Bool("quick", false, "")
+		if err := parseFlags(fs, tc.args); err != nil {
+			t.Errorf("%q: %v", tc.args, err)
+			continue
+		}
+		if *n != tc.n || *seed != tc.seed || *out != tc.out || !slices.Equal(fs.Args(), tc.rest) {
+			t.Errorf("%q: n %d, seed %d, out %q, rest %q; want %d, %d, %q, %q", tc.args, *n, *seed, *out, fs.Args(), tc.n, tc.seed, tc.out, tc.rest)
 		}
 	}
 }

@@ -19,7 +19,7 @@ func runPack(args []string) error {
 	out := fs.String("out", "", "compact checkpoint to write (required)")
 	sampling := fs.Bool("sampling", false, "keep only what sampling needs: the averaged parameters in place of the raw ones, no optimizer state (about 4× smaller with --ema and Adam; cannot --resume)")
 	half := fs.Bool("float16", false, "with --sampling: store the parameters as IEEE half floats, each rounded to 11 significant bits (about half the size; the rounded model samples differently from the float32 one)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {

@@ -28,7 +28,7 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 
 // parse parses args and checks the shared flags.
 func (r *runFlags) parse(args []string) error {
-	if err := r.fs.Parse(args); err != nil {
+	if err := parseFlags(r.fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(r.fs); err != nil {

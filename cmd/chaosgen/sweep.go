@@ -38,7 +38,7 @@ func runSweep(args []string) error {
 	finalN := fs.Int("final-n", 0, "score each run's last checkpoint again at this many test images, and rank by that (0: by the last --eval-n row); small n misranks runs, 10000 is what RESULTS.md quotes")
 	dev := deviceFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "print the configs and exit")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
