@@ -12,22 +12,33 @@
 //     nothing else. CHL on the unrestricted model's pairwise couplings
 //     matches these same moments (docs/TUNING.md, round 23).
 //
+// --samples adds a model's samples (an .npy of `chaosgen sample`) as a third
+// row, and --png draws the first 32 images of each set, the test images
+// first, side by side.
+//
 //	go run ./scripts/references --dataset mnist
+//	chaosgen sample --checkpoint pretrained/unrestricted-mnist/checkpoints/step-0010000.npz --n 10000 --out um.npy
+//	go run ./scripts/references --dataset mnist --samples um.npy --png refs.png
 package main
 
 import (
 	"flag"
 	"fmt"
+	"image"
 	"log"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/internal/openblas"
+	"github.com/chaosgen/chaosgen/plots"
 )
 
 // streamGaussian is the PCG stream of the Gaussian draws ("gauss").
@@ -37,6 +48,8 @@ func main() {
 	dataset := flag.String("dataset", "mnist", "mnist or fashion-mnist")
 	n := flag.Int("n", 10000, "test images, and samples of each reference")
 	seed := flag.Uint64("seed", 1, "seed of the Gaussian draws")
+	samples := flag.String("samples", "", "also score these samples (.npy, n×784 or more rows, s-space), e.g. from chaosgen sample")
+	png := flag.String("png", "", "draw the first 32 images of the test set and of each generator side by side")
 	flag.Parse()
 	openblas.Choose()
 	d, err := runs.LoadData(*dataset)
@@ -51,19 +64,50 @@ func main() {
 	// the last n rows: none of them is one of the classifier's first ClassifierTrainSize
 	heldOut := blas32.General{Rows: *n, Cols: train.Cols, Stride: train.Stride, Data: train.Data[(train.Rows-*n)*train.Stride:]}
 	mu, cov := moments(train)
-	gauss := gaussian(mu, cov, *n, rand.New(rand.NewPCG(*seed, streamGaussian)))
-	fmt.Printf("%s, n = %d test images against as many samples of each reference\n", *dataset, *n)
-	fmt.Printf("%-16s %9s %9s %7s %9s %7s %9s\n", "reference", "E2", "Es", "EAAI", "AA_truth", "AA_syn", "coverage")
-	for _, ref := range []struct {
-		name string
-		gen  blas32.General
-	}{{"held-out images", heldOut}, {"Gaussian", gauss}} {
+	refs := []reference{{"held-out images", heldOut}, {"Gaussian", gaussian(mu, cov, *n, rand.New(rand.NewPCG(*seed, streamGaussian)))}}
+	if *samples != "" {
+		x, err := indices.ReadSamplesN(*samples, train.Cols)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if x.Rows < *n {
+			log.Fatalf("--samples %s: %d rows, want at least --n %d", *samples, x.Rows, *n)
+		}
+		refs = append(refs, reference{strings.TrimSuffix(filepath.Base(*samples), ".npy"), blas32.General{Rows: *n, Cols: x.Cols, Stride: x.Stride, Data: x.Data[:*n*x.Stride]}})
+	}
+	fmt.Printf("%s, n = %d test images against as many samples of each generator\n", *dataset, *n)
+	fmt.Printf("%-16s %9s %9s %7s %9s %7s %9s\n", "generator", "E2", "Es", "EAAI", "AA_truth", "AA_syn", "coverage")
+	for _, ref := range refs {
 		r, err := indices.Score(test, ref.gen, d.Classifier)
 		if err != nil {
 			log.Fatal(err)
 		}
 		fmt.Printf("%-16s %9.3g %9.3g %7.3f %9.3f %7.3f %6d/%d\n", ref.name, r.E2, r.Es, r.EAAI, r.AATruth, r.AASyn, r.Coverage, len(r.Hist))
 	}
+	if *png != "" {
+		titles, grids := []string{"test images"}, []image.Image{grid(test)}
+		for _, ref := range refs {
+			titles, grids = append(titles, ref.name), append(grids, grid(ref.gen))
+		}
+		if err := plots.SavePNG(*png, plots.LabelledGrids(titles, grids)); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+// reference is a set of generated images and its name.
+type reference struct {
+	name string
+	gen  blas32.General
+}
+
+// grid draws the first 32 rows of x, 4 to a row.
+func grid(x blas32.General) image.Image {
+	var imgs [][]float32
+	for i := range min(32, x.Rows) {
+		imgs = append(imgs, x.Data[i*x.Stride:i*x.Stride+x.Cols])
+	}
+	return plots.ImageGrid(imgs, data.Side, 4, 2)
 }
 
 // moments returns the column means μ_j = ⟨x_j⟩ and the covariance
