@@ -154,7 +154,7 @@ func decimalInts(fs *flag.FlagSet, args []string) []string {
 }
 
 // withoutLeadingZeros returns s, a signed run of digits, without the zeros
-// that lead its digits ("−007" → "−7", "000" → "0"); anything else (0x10,
+// that lead its digits ("-007" → "-7", "000" → "0"); anything else (0x10,
 // 1_000, 1e3) is returned as it is.
 func withoutLeadingZeros(s string) string {
 	sign, digits := "", s
