@@ -4,8 +4,8 @@
 // against them:
 //
 //   - held-out images: the last n training images, an ideal generator that
-//     draws from the data distribution itself. Its EAAI is the floor that
-//     sampling noise leaves at this n.
+//     draws from the data distribution itself. Its EAAI is the floor at this
+//     n: sampling noise, and on MNIST the test digits' other writers.
 //   - Gaussian: n draws of N(μ, Σ), μ and Σ the mean and covariance of all
 //     training images in s-space, each pixel then clamped to [−1, 1]: a
 //     generator that matches the data's first and second moments and
