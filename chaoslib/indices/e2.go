@@ -22,12 +22,14 @@ import (
 // either set is empty.
 func E2(data, gen blas32.General) float64 {
 	sameCols("E2", data, gen)
-	return e2FromCov(covariance(data), covariance(gen))
+	return e2FromCov(Covariance(data), Covariance(gen))
 }
 
-// covariance returns the N×N population covariance C = (1/n) Xcᵀ Xc of x as a
-// symmetric matrix of which only the upper triangle is set.
-func covariance(x blas32.General) blas64.Symmetric {
+// Covariance returns the N×N population covariance C = (1/n) Xcᵀ Xc of the
+// rows of x (Xc: x with each column's mean subtracted, in float64) as a
+// symmetric matrix of which only the upper triangle is set. It panics if x
+// has no rows.
+func Covariance(x blas32.General) blas64.Symmetric {
 	if x.Rows == 0 {
 		panic("chaoslib: indices: covariance of an empty sample set")
 	}

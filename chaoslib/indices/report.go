@@ -37,7 +37,7 @@ func Score(data, gen blas32.General, clf *Classifier) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	cd, cg := covariance(data), covariance(gen)
+	cd, cg := Covariance(data), Covariance(gen)
 	r := Report{
 		E2:      e2FromCov(cd, cg),
 		Es:      esFromSpectra(spectrumOf(data, &cd), spectrumOf(gen, &cg), data.Cols),

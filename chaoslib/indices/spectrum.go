@@ -40,7 +40,7 @@ func Es(data, gen blas32.General) float64 {
 }
 
 // spectrumOf computes Spectrum(x); cov, when not nil and n ≥ N, is the
-// covariance of x already computed by covariance(x).
+// covariance of x already computed by Covariance(x).
 func spectrumOf(x blas32.General, cov *blas64.Symmetric) []float64 {
 	n, N := x.Rows, x.Cols
 	k := min(n, N)
@@ -52,7 +52,7 @@ func spectrumOf(x blas32.General, cov *blas64.Symmetric) []float64 {
 	case n >= N && cov != nil:
 		s = *cov
 	case n >= N:
-		s = covariance(x)
+		s = Covariance(x)
 	default:
 		xc := centred(x)
 		s = blas64.Symmetric{N: n, Stride: n, Uplo: blas.Upper, Data: make([]float64, n*n)}

@@ -110,26 +110,21 @@ func grid(x blas32.General) image.Image {
 	return plots.ImageGrid(imgs, data.Side, 4, 2)
 }
 
-// moments returns the column means μ_j = ⟨x_j⟩ and the covariance
-// Σ_jk = ⟨x_j x_k⟩ − μ_j μ_k of the rows of x (divided by the row count).
+// moments returns the column means μ_j = ⟨x_j⟩ and the population
+// covariance Σ = indices.Covariance(x) of the rows of x.
 func moments(x blas32.General) ([]float64, *mat.SymDense) {
-	rows := mat.NewDense(x.Rows, x.Cols, nil)
 	mu := make([]float64, x.Cols)
 	for i := range x.Rows {
-		for j := range x.Cols {
-			v := float64(x.Data[i*x.Stride+j])
-			rows.Set(i, j, v)
-			mu[j] += v / float64(x.Rows)
+		for j, v := range x.Data[i*x.Stride : i*x.Stride+x.Cols] {
+			mu[j] += float64(v)
 		}
 	}
-	cov := mat.NewSymDense(x.Cols, nil)
-	cov.SymOuterK(1/float64(x.Rows), rows.T()) // ⟨x xᵀ⟩
-	for j := range x.Cols {
-		for k := j; k < x.Cols; k++ {
-			cov.SetSym(j, k, cov.At(j, k)-mu[j]*mu[k])
-		}
+	for j := range mu {
+		mu[j] /= float64(x.Rows)
 	}
-	return mu, cov
+	var cov mat.SymDense
+	cov.SetRawSymmetric(indices.Covariance(x))
+	return mu, &cov
 }
 
 // gaussian returns n rows x = μ + V Λ^½ z, z ~ N(0, I), where Σ = V Λ Vᵀ
