@@ -34,6 +34,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/data"
@@ -103,11 +104,7 @@ type reference struct {
 
 // grid draws the first 32 rows of x, 4 to a row.
 func grid(x blas32.General) image.Image {
-	var imgs [][]float32
-	for i := range min(32, x.Rows) {
-		imgs = append(imgs, x.Data[i*x.Stride:i*x.Stride+x.Cols])
-	}
-	return plots.ImageGrid(imgs, data.Side, 4, 2)
+	return plots.ImageGrid(chaoslib.Rows(x)[:min(32, x.Rows)], data.Side, 4, 2)
 }
 
 // moments returns the column means μ_j = ⟨x_j⟩ and the population
