@@ -178,48 +178,68 @@ func Fig4(m *chaoslib.Model, reload func() (*chaoslib.Model, error), k, n int, s
 }
 
 // Fig5 draws E2, Es and EAAI at t = T against training step, one curve per
-// run (named by its key), on log–log axes, as panels side by side.
+// run (named by its key), on log–log axes, as panels side by side. Runs may
+// have been scored at different steps.
 func Fig5(title string, runs map[string][]runs.MetricsRow) (image.Image, error) {
-	names := make([]string, 0, len(runs))
-	for n := range runs {
+	return panelRow(fig5(title, runs, nil))
+}
+
+// Fig5Images is Fig5 against the training images presented, step × B, with
+// B = batch[name] the run's minibatch size. Runs of different B then lie side
+// by side where they have seen as many images: at equal data, a run of 10 B
+// takes a tenth of the steps.
+func Fig5Images(title string, runs map[string][]runs.MetricsRow, batch map[string]int) (image.Image, error) {
+	for name := range runs {
+		if batch[name] <= 0 {
+			return nil, fmt.Errorf("figures: Fig5Images: run %s has minibatch size %d; it must be ≥ 1", name, batch[name])
+		}
+	}
+	return panelRow(fig5(title, runs, batch))
+}
+
+// panelRow lays plots side by side, or returns err.
+func panelRow(row []*plot.Plot, err error) (image.Image, error) {
+	if err != nil {
+		return nil, err
+	}
+	return plots.PanelGrid([][]*plot.Plot{row}, 0, 0)
+}
+
+// fig5 makes Fig5's panels, at x = step·batch[name] when batch is not nil.
+func fig5(title string, byRun map[string][]runs.MetricsRow, batch map[string]int) ([]*plot.Plot, error) {
+	names := make([]string, 0, len(byRun))
+	for n := range byRun {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	var row []*plot.Plot
 	for _, idx := range []string{"E2", "Es", "EAAI"} {
-		var steps []float64
 		var series []plots.Series
+		drawn := false
 		for _, name := range names {
-			rows := runs[name]
 			s := plots.Series{Name: name}
-			var st []float64
-			for _, r := range rows {
+			perStep := 1.0
+			if batch != nil {
+				perStep = float64(batch[name])
+			}
+			for _, r := range byRun[name] {
 				if r.Step == 0 {
 					continue // log axis
 				}
-				st = append(st, float64(r.Step))
+				s.X = append(s.X, float64(r.Step)*perStep)
 				s.Y = append(s.Y, map[string]float64{"E2": r.E2, "Es": r.Es, "EAAI": r.EAAI}[idx])
 			}
-			if len(st) > len(steps) {
-				st, steps = steps, st
-			}
-			for i := range st { // the shorter list must be a prefix of the longer
-				if st[i] != steps[i] {
-					return nil, fmt.Errorf("figures: Fig5: run %s was scored at other steps than the rest; use one --eval-every", name)
-				}
-			}
+			drawn = drawn || len(s.X) > 0
 			series = append(series, s)
 		}
-		if len(steps) == 0 {
+		if !drawn {
 			return nil, fmt.Errorf("figures: Fig5: no run was scored after step 0, which the log axis cannot show: nothing to draw")
 		}
-		// shorter runs: pad with NaN to the longest step list
-		for i := range series {
-			for len(series[i].Y) < len(steps) {
-				series[i].Y = append(series[i].Y, math.NaN())
-			}
+		p := plots.IndicesVsStep(nil, series, true, title+": "+idx+" at t = T")
+		if batch != nil {
+			p.X.Label.Text = plots.ImagesAxisLabel
 		}
-		row = append(row, plots.IndicesVsStep(steps, series, true, title+": "+idx+" at t = T"))
+		row = append(row, p)
 	}
-	return plots.PanelGrid([][]*plot.Plot{row}, 0, 0)
+	return row, nil
 }

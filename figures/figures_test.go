@@ -9,6 +9,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"github.com/chaosgen/chaosgen/internal/golden"
+	"github.com/chaosgen/chaosgen/plots"
 )
 
 // The golden-image tests draw Fig. 3b and Fig. 5 from synthetic curves, so
@@ -69,5 +70,47 @@ func TestFig5Golden(t *testing.T) {
 func TestFig5Empty(t *testing.T) {
 	if _, err := Fig5("x", map[string][]runs.MetricsRow{"a": {{Step: 0}}}); err == nil || !strings.Contains(err.Error(), "nothing to draw") {
 		t.Errorf("step-0 rows only: %v", err)
+	}
+}
+
+// TestFig5Images: against step, a run of B = 200 scored at steps 100 and 200
+// and one of B = 2,000 scored at 10 and 20 (other steps: no longer an
+// error) span steps 10…200; against images presented, both lie on
+// 20,000…40,000. A run without a minibatch size is an error.
+func TestFig5Images(t *testing.T) {
+	rows := func(steps ...int) (out []runs.MetricsRow) {
+		for i, s := range steps {
+			out = append(out, runs.MetricsRow{Step: s, Report: indices.Report{E2: 1e-3, Es: 0.1, EAAI: []float64{0.5, 0.25, 0.125}[i]}})
+		}
+		return out
+	}
+	byRun := map[string][]runs.MetricsRow{"b200": rows(0, 100, 200), "b2000": rows(0, 10, 20)}
+	batch := map[string]int{"b200": 200, "b2000": 2000}
+	for _, tc := range []struct {
+		batch    map[string]int
+		xlo, xhi float64
+		xlabel   string
+	}{
+		{nil, 10, 200, plots.StepAxisLabel},
+		{batch, 20000, 40000, plots.ImagesAxisLabel},
+	} {
+		row, err := fig5("x", byRun, tc.batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range row {
+			if p.X.Min != tc.xlo || p.X.Max != tc.xhi || p.X.Label.Text != tc.xlabel {
+				t.Errorf("batch %v: %s spans x %g…%g labelled %q, want %g…%g labelled %q", tc.batch, p.Title.Text, p.X.Min, p.X.Max, p.X.Label.Text, tc.xlo, tc.xhi, tc.xlabel)
+			}
+		}
+	}
+	if row, _ := fig5("x", byRun, batch); row[2].Y.Min != 0.125 || row[2].Y.Max != 0.25 {
+		t.Errorf("EAAI panel spans y %g…%g, want 0.125…0.25 (step 0 left out)", row[2].Y.Min, row[2].Y.Max)
+	}
+	if _, err := Fig5Images("x", byRun, map[string]int{"b200": 200}); err == nil || !strings.Contains(err.Error(), "b2000") {
+		t.Errorf("a run without B: %v", err)
+	}
+	if _, err := Fig5Images("x", byRun, batch); err != nil {
+		t.Error(err)
 	}
 }

@@ -18,12 +18,18 @@ import (
 const (
 	TimeAxisLabel = "t (units of τ)"
 	StepAxisLabel = "training step (parameter updates)"
+	// ImagesAxisLabel is the x axis of curves against the training images
+	// presented, step × B, on which runs of different minibatch sizes B
+	// compare at equal data.
+	ImagesAxisLabel = "training images presented (step × B)"
 )
 
-// Series is one named curve: Y[i] is the value at the i-th x of the plot.
+// Series is one named curve: Y[i] is its value at X[i], or at the plot's
+// i-th x where X is nil (the x values shared by all the plot's series).
 type Series struct {
 	Name string
 	Y    []float64
+	X    []float64
 }
 
 // newPlot returns a plot with a title, axis labels and a light grid. Its
@@ -211,11 +217,16 @@ func fmtLogTick(v float64, e int, sci bool) string {
 }
 
 // addSeries adds one line with markers per series, in distinct colours and
-// marker shapes, to the legend too. It returns the y range of what it drew.
+// marker shapes, to the legend too, at the series' own X where set and at xs
+// otherwise. It returns the y range of what it drew.
 func addSeries(p *plot.Plot, xs []float64, series []Series, logX, logY bool, markers bool) (ylo, yhi float64, err error) {
 	ylo, yhi = math.Inf(1), math.Inf(-1)
 	for i, s := range series {
-		pts := points(xs, s.Y, logX, logY)
+		x := xs
+		if s.X != nil {
+			x = s.X
+		}
+		pts := points(x, s.Y, logX, logY)
 		if len(pts) == 0 {
 			continue
 		}
@@ -328,8 +339,9 @@ func IndexPanels(times []float64, series []Series, T float64, cols int) [][]*plo
 }
 
 // IndicesVsStep plots indices at t = T against the training step (Fig. 5),
-// with a logarithmic step axis when logX (steps ≤ 0 are then left out) and a
-// logarithmic y axis when every value is positive.
+// at steps or each series' own X, with a logarithmic step axis when logX
+// (steps ≤ 0 are then left out) and a logarithmic y axis when every value is
+// positive. Curves of at most 40 points are drawn with markers.
 func IndicesVsStep(steps []float64, series []Series, logX bool, title string) *plot.Plot {
 	logY := allPositive(series)
 	p := newPlot(title, StepAxisLabel, "index (dimensionless)")
@@ -339,7 +351,11 @@ func IndicesVsStep(steps []float64, series []Series, logX bool, title string) *p
 	if logY {
 		setLog(&p.Y)
 	}
-	_, _, err := addSeries(p, steps, series, logX, logY, len(steps) <= 40)
+	n := len(steps)
+	for _, s := range series {
+		n = max(n, len(s.X))
+	}
+	_, _, err := addSeries(p, steps, series, logX, logY, n <= 40)
 	mustPlot(err)
 	return fixLogRanges(p)
 }

@@ -391,7 +391,7 @@ func TestIndicesVsStep(t *testing.T) {
 		es = append(es, 0.1+5*math.Exp(-float64(i)/3))
 		eaai = append(eaai, 0.55+0.45*math.Exp(-float64(i)/5))
 	}
-	s := []Series{{"E2", e2}, {"Es", es}, {"EAAI", eaai}}
+	s := []Series{{Name: "E2", Y: e2}, {Name: "Es", Y: es}, {Name: "EAAI", Y: eaai}}
 	p := IndicesVsStep(steps, s, false, "MNIST, 2-layer: indices at t = T during training")
 	pngSize(t, p, Width, Height) // the golden image of Fig. 5 is figures' (TestFig5Golden)
 	// Log x drops step 0 without panicking.
@@ -418,7 +418,7 @@ func TestTrajectoriesAndDivergence(t *testing.T) {
 		above = append(above, math.Min(1e-3*math.Exp(0.8*tt), 3))
 	}
 	below[0] = 0 // left out on the log axis
-	p := Divergence(ts, []Series{{"g = 0.5", below}, {"g = 1.5", above}}, "distance between nearby starts")
+	p := Divergence(ts, []Series{{Name: "g = 0.5", Y: below}, {Name: "g = 1.5", Y: above}}, "distance between nearby starts")
 	golden.Check(t, "divergence", pngSize(t, p, Width, Height))
 }
 
@@ -465,15 +465,15 @@ func TestDegenerateInputs(t *testing.T) {
 	nan := math.NaN()
 	for _, p := range []*plot.Plot{
 		IndicesVsTime(nil, nil, 1, "no data"),
-		IndicesVsTime([]float64{1, 2}, []Series{{"a", []float64{nan, nan}}}, 1, "NaN only"),
-		IndicesVsTime([]float64{1, 2, 3}, []Series{{"a", []float64{1, 1, 1}}}, 2, "flat"),
-		IndicesVsStep([]float64{0}, []Series{{"a", []float64{1}}}, true, "only step 0 on log x"),
-		Divergence([]float64{0, 1}, []Series{{"a", []float64{0, 0}}}, "zero distance"),
+		IndicesVsTime([]float64{1, 2}, []Series{{Name: "a", Y: []float64{nan, nan}}}, 1, "NaN only"),
+		IndicesVsTime([]float64{1, 2, 3}, []Series{{Name: "a", Y: []float64{1, 1, 1}}}, 2, "flat"),
+		IndicesVsStep([]float64{0}, []Series{{Name: "a", Y: []float64{1}}}, true, "only step 0 on log x"),
+		Divergence([]float64{0, 1}, []Series{{Name: "a", Y: []float64{0, 0}}}, "zero distance"),
 		Trajectories(nil, nil, "no units"),
 	} {
 		pngSize(t, p, Width, Height)
 	}
-	if _, err := PanelGrid(IndexPanels(nil, []Series{{"a", nil}}, 1, 1), 0, 0); err != nil {
+	if _, err := PanelGrid(IndexPanels(nil, []Series{{Name: "a", Y: nil}}, 1, 1), 0, 0); err != nil {
 		t.Error(err)
 	}
 }

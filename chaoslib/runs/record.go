@@ -88,3 +88,20 @@ func ReadRBMRecord(run string) (RBMRecord, error) {
 	}
 	return r, nil
 }
+
+// ReadBatch reads B, the training images per update, from a run's
+// config.json, a chaotic model's or an RBM's.
+func ReadBatch(run string) (int, error) {
+	var r struct {
+		Config struct {
+			Batch int `json:"batch"`
+		} `json:"config"`
+	}
+	if err := readJSON(run, &r); err != nil {
+		return 0, err
+	}
+	if r.Config.Batch <= 0 {
+		return 0, fmt.Errorf("%s: config.batch is %d; it must be ≥ 1", RecordPath(run), r.Config.Batch)
+	}
+	return r.Config.Batch, nil
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 
@@ -12,17 +13,22 @@ import (
 )
 
 func init() {
-	register("curves", "plot E2, Es and EAAI at t = T against training step from the metrics.csv of run folders", runCurves)
+	register("curves", "plot E2, Es and EAAI at t = T against training step (or images presented) from the metrics.csv of run folders", runCurves)
 }
 
 // runCurves draws figures.Fig5 (the paper's Fig. 5 layout) for the run
-// folders given as arguments, one curve per run, named by its folder.
+// folders given as arguments, one curve per run, named by its folder;
+// against the training images presented (figures.Fig5Images) with --x images.
 func runCurves(args []string) error {
-	fs := newFlags("curves", "--out FILE.png [--title TEXT] RUN_DIR…")
+	fs := newFlags("curves", "--out FILE.png [--title TEXT] [--x step|images] RUN_DIR…")
 	out := fs.String("out", "", "PNG to write (required)")
 	title := fs.String("title", "", "title of the panels (default: the run folder's name; for several, the name of the folder that holds them all)")
+	x := fs.String("x", "step", "x axis: step (parameter updates) or images (step × B, from each run's config.json: runs of different B compare at equal data)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *x != "step" && *x != "images" {
+		return fmt.Errorf("--x %q: want step or images", *x)
 	}
 	dirs := fs.Args()
 	if len(dirs) == 0 {
@@ -32,6 +38,7 @@ func runCurves(args []string) error {
 		return errors.New("--out FILE.png is required")
 	}
 	metrics := map[string][]runs.MetricsRow{}
+	batch := map[string]int{}
 	var inputs []string
 	for _, d := range dirs {
 		name := filepath.Base(filepath.Clean(d))
@@ -48,6 +55,11 @@ func runCurves(args []string) error {
 		}
 		metrics[name] = rows
 		inputs = append(inputs, p)
+		if *x == "images" {
+			if batch[name], err = runs.ReadBatch(d); err != nil {
+				return err
+			}
+		}
 	}
 	if err := checkOutputs(inputs, output{"out", *out, ".png"}); err != nil {
 		return err
@@ -55,7 +67,11 @@ func runCurves(args []string) error {
 	if *title == "" {
 		*title = curvesTitle(dirs)
 	}
-	img, err := figures.Fig5(*title, metrics)
+	draw := func() (image.Image, error) { return figures.Fig5(*title, metrics) }
+	if *x == "images" {
+		draw = func() (image.Image, error) { return figures.Fig5Images(*title, metrics, batch) }
+	}
+	img, err := draw()
 	if err != nil {
 		return err
 	}

@@ -1,20 +1,24 @@
 package main
 
 import (
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/indices"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
 	"golang.org/x/sys/unix"
 )
 
-// TestCurves: two runs scored at the same steps make one PNG; a missing
-// metrics.csv, runs scored at other steps, two folders of one name, no
-// folder and an existing output folder as --out are errors.
+// TestCurves: two runs make one PNG, against step even where they were
+// scored at other steps, and against images presented (--x images) where
+// their config.json gives B; a missing metrics.csv or config.json (with
+// --x images), an unknown --x, two folders of one name, no folder and an
+// existing output folder as --out are errors.
 func TestCurves(t *testing.T) {
 	root := t.TempDir()
 	mk := func(name string, steps ...int) string {
@@ -33,6 +37,17 @@ func TestCurves(t *testing.T) {
 	}
 	a, b := mk("a", 0, 100, 200), mk("b", 0, 100)
 	other := mk("c", 0, 150)
+	for dir, batch := range map[string]int{a: 200, other: 2000} {
+		rec := runs.RunRecord{Config: chaoslib.Tuned(chaoslib.Restricted, "mnist")}
+		rec.Config.Batch = batch
+		raw, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "config.json"), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	pipe := filepath.Join(root, "pipe") // a metrics.csv that would block a plain open
 	os.Mkdir(pipe, 0o755)
 	if err := unix.Mkfifo(filepath.Join(pipe, "metrics.csv"), 0o644); err != nil {
@@ -50,12 +65,18 @@ func TestCurves(t *testing.T) {
 	if _, err := png.Decode(f); err != nil {
 		t.Fatalf("curves.png: %v", err)
 	}
+	for _, args := range [][]string{{a, other}, {"--x", "images", a, other}} {
+		if err := runCurves(append([]string{"--out", out}, args...)); err != nil {
+			t.Errorf("curves %q: %v", args, err)
+		}
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"--out", filepath.Join(root, "x.png"), filepath.Join(root, "none")}, "metrics.csv"},
-		{[]string{"--out", filepath.Join(root, "x.png"), a, other}, "other steps"},
+		{[]string{"--out", filepath.Join(root, "x.png"), "--x", "images", a, b}, filepath.Join(b, "config.json")},
+		{[]string{"--out", filepath.Join(root, "x.png"), "--x", "data", a}, "want step or images"},
 		{[]string{"--out", filepath.Join(root, "x.png"), a, a + "/"}, "two run folders"},
 		{[]string{"--out", filepath.Join(root, "x.png")}, "run folders"},
 		{[]string{"--out", root, a}, "--out"},
