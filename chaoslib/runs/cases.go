@@ -57,14 +57,9 @@ func TunedConfig(c Case) chaoslib.Config { return chaoslib.Tuned(c.Arch, c.Datas
 func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be backend.Backend, d *Data,
 	evalEvery, evalN int, progress func(Progress)) (string, error) {
 	dir := filepath.Join(root, c.Name())
-	_, steps, err := Checkpoints(dir)
+	steps, err := checkRun(dir, cfg)
 	if err != nil {
 		return "", err
-	}
-	if len(steps) > 0 {
-		if err := checkSameRun(dir, cfg); err != nil {
-			return "", err
-		}
 	}
 	if n := len(steps); n > 0 && steps[n-1] >= cfg.Steps {
 		return CheckpointPath(dir, steps[n-1]), nil
@@ -76,6 +71,33 @@ func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be
 		return "", fmt.Errorf("training %s: %w", c.Name(), err)
 	}
 	return res.Checkpoint, nil
+}
+
+// CheckCase refuses the folder root/<case> as EnsureRun would, without
+// training anything or creating the folder: a caller that ensures several
+// runs checks them all first, so that a refusal does not come after hours
+// of training others. A missing run is not an error.
+func CheckCase(root string, c Case, cfg chaoslib.Config) error {
+	dir := filepath.Join(root, c.Name())
+	if _, err := checkRun(dir, cfg); err != nil {
+		return err
+	}
+	return CheckRun(dir, KindTrain)
+}
+
+// checkRun returns the checkpoint steps of the run in dir, after checking
+// that a run there was trained with cfg (checkSameRun).
+func checkRun(dir string, cfg chaoslib.Config) ([]int, error) {
+	_, steps, err := Checkpoints(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(steps) > 0 {
+		if err := checkSameRun(dir, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return steps, nil
 }
 
 // checkSameRun refuses the run in dir unless its recorded config is cfg,

@@ -61,19 +61,59 @@ func runFigures(args []string) error {
 		}
 		*runsDir = filepath.Join(*out, "runs", sub)
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("--out: %v", err)
+	caseConfig := func(c runs.Case) chaoslib.Config {
+		if *quick {
+			return runs.QuickConfig(c)
+		}
+		return runs.TunedConfig(c)
 	}
+	fig4 := func(ds string) bool { return ds == "mnist" || len(dss) == 1 } // Fig. 4 once
+
+	// Whatever can refuse the command is checked before the first run is
+	// trained or the first file made: the device, the data sets and --n, the
+	// runs already in --runs, and the figures' files.
 	be, err := openDevice(*dev)
 	if err != nil {
 		return err
 	}
 	defer be.Close()
+	sets := map[string]*runs.Data{}
+	for _, ds := range dss {
+		fmt.Fprintf(os.Stderr, "loading %s …\n", ds)
+		if sets[ds], err = runs.LoadData(ds); err != nil {
+			return err
+		}
+		if *n > sets[ds].Test.Len() {
+			return fmt.Errorf("--n %d: the %s test split has %d images", *n, ds, sets[ds].Test.Len())
+		}
+		for _, a := range chaoslib.Archs() {
+			c := runs.Case{Arch: a, Dataset: ds}
+			if err := runs.CheckCase(*runsDir, c, caseConfig(c)); err != nil {
+				return err
+			}
+		}
+	}
+	_, statErr := os.Stat(*out)
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("--out: %v", err)
+	}
+	var outs []output
+	for _, ds := range dss {
+		for _, f := range figureFiles(ds, fig4(ds)) {
+			outs = append(outs, output{"out", filepath.Join(*out, f), ".png"})
+		}
+	}
+	if err := checkOutputs(nil, outs...); err != nil {
+		if os.IsNotExist(statErr) {
+			os.Remove(*out) // made just now, and still empty
+		}
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	save := func(name string, img image.Image) error {
-		p := filepath.Join(*out, name)
+	save := func(kind, ds string, img image.Image) error {
+		p := filepath.Join(*out, figureFile(kind, ds))
 		if err := plots.SavePNG(p, img); err != nil {
 			return err
 		}
@@ -81,23 +121,13 @@ func runFigures(args []string) error {
 		return nil
 	}
 	for _, ds := range dss {
-		fmt.Fprintf(os.Stderr, "loading %s …\n", ds)
-		d, err := runs.LoadData(ds)
-		if err != nil {
-			return err
-		}
-		if *n > d.Test.Len() {
-			return fmt.Errorf("--n %d: the %s test split has %d images", *n, ds, d.Test.Len())
-		}
+		d := sets[ds]
 		models := map[chaoslib.Arch]*chaoslib.Model{}
 		ckpts := map[chaoslib.Arch]string{}
 		metrics := map[string][]runs.MetricsRow{}
 		for _, a := range chaoslib.Archs() {
 			c := runs.Case{Arch: a, Dataset: ds}
-			cfg := runs.TunedConfig(c)
-			if *quick {
-				cfg = runs.QuickConfig(c)
-			}
+			cfg := caseConfig(c)
 			fmt.Fprintf(os.Stderr, "%s: run in %s (%d steps)\n", c.Name(), filepath.Join(*runsDir, c.Name()), cfg.Steps)
 			pp := newProgress(os.Stderr)
 			ck, err := runs.EnsureRun(ctx, *runsDir, c, cfg, be, d, runs.FigureEval(*quick, cfg).Every, *n, pp.update)
@@ -114,11 +144,11 @@ func runFigures(args []string) error {
 			}
 			metrics[string(a)] = rows
 		}
-		if err := save("fig2_"+ds+".png", figures.Fig2(ds, d.Test, models, 30, *seed)); err != nil {
+		if err := save("fig2", ds, figures.Fig2(ds, d.Test, models, 30, *seed)); err != nil {
 			return err
 		}
 		r := models[chaoslib.Restricted]
-		if err := save("fig3a_"+ds+".png", figures.Fig3a(r, 8, *seed)); err != nil {
+		if err := save("fig3a", ds, figures.Fig3a(r, 8, *seed)); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "scoring %s restricted over t (Fig. 3b) …\n", ds)
@@ -126,18 +156,18 @@ func runFigures(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := save("fig3b_"+ds+".png", img); err != nil {
+		if err := save("fig3b", ds, img); err != nil {
 			return err
 		}
-		if ds == "mnist" || len(dss) == 1 {
+		if fig4(ds) {
 			fields, companion, _, err := figures.Fig4(r, func() (*chaoslib.Model, error) { return chaoslib.LoadModel(ckpts[chaoslib.Restricted], be) }, 36, 30, *seed)
 			if err != nil {
 				return err
 			}
-			if err := save("fig4_fields_"+ds+".png", fields); err != nil {
+			if err := save("fig4_fields", ds, fields); err != nil {
 				return err
 			}
-			if err := save("fig4_silenced_"+ds+".png", companion); err != nil {
+			if err := save("fig4_silenced", ds, companion); err != nil {
 				return err
 			}
 		}
@@ -145,7 +175,7 @@ func runFigures(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := save("fig5_"+ds+".png", img); err != nil {
+		if err := save("fig5", ds, img); err != nil {
 			return err
 		}
 		for _, m := range models {
@@ -154,3 +184,21 @@ func runFigures(args []string) error {
 	}
 	return nil
 }
+
+// figureFiles names the PNGs that figures writes for data set ds, with
+// Fig. 4's two when fig4.
+func figureFiles(ds string, fig4 bool) []string {
+	kinds := []string{"fig2", "fig3a", "fig3b", "fig5"}
+	if fig4 {
+		kinds = append(kinds, "fig4_fields", "fig4_silenced")
+	}
+	var names []string
+	for _, k := range kinds {
+		names = append(names, figureFile(k, ds))
+	}
+	return names
+}
+
+// figureFile names the PNG of a figure kind ("fig2", "fig4_fields", …) for
+// data set ds.
+func figureFile(kind, ds string) string { return kind + "_" + ds + ".png" }
