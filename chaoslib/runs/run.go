@@ -154,6 +154,8 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 		res.Checkpoint = latest
 	} else if old, _ := Latest(o.Dir); old != "" {
 		return res, fmt.Errorf("%s already holds a run (%s); use --resume, or another --out", o.Dir, old)
+	} else if err := checkNoScores(metricsPath); err != nil {
+		return res, err
 	}
 	_, total := l.Steps()
 	if o.EvalEvery <= 0 {
@@ -272,4 +274,23 @@ func resumedBLAS(record, now string) string {
 		return "not recorded, resumed with " + now
 	}
 	return record + ", resumed with " + now
+}
+
+// checkNoScores refuses to start a run over a metrics.csv that a new run
+// would replace: one with rows past step 0 (a run whose checkpoints were
+// removed leaves it), or one that cannot be read. A step-0 row alone, left
+// by a run stopped before its first step, costs nothing to redo.
+func checkNoScores(path string) error {
+	rows, err := ReadMetrics(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%w; a new run would replace it: move it first, or use another --out", err)
+	}
+	if n := len(rows); n > 0 && rows[n-1].Step > 0 {
+		return fmt.Errorf("%s holds the scores of a run to step %d, but %s has no checkpoint to resume from; a new run would replace them: move metrics.csv (and config.json) away, or use another --out",
+			path, rows[n-1].Step, CheckpointDir(filepath.Dir(path)))
+	}
+	return nil
 }

@@ -274,9 +274,10 @@ func TestResumedBLAS(t *testing.T) {
 	}
 }
 
-// TestTrainRefusals: a resume refuses a metrics.csv it cannot read (it
-// would rewrite it) and leaves it as it was; an --eval-n beyond the test
-// set is an error, not capped.
+// TestTrainRefusals: a resume, or a new run, refuses a metrics.csv it
+// cannot read (it would rewrite it) and leaves it as it was; a new run
+// refuses the scores of a run whose checkpoints were removed, but not a
+// step-0 row alone; an --eval-n beyond the test set is an error, not capped.
 func TestTrainRefusals(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := Train(toyOptions(t, dir, 4)); err != nil {
@@ -295,6 +296,35 @@ func TestTrainRefusals(t *testing.T) {
 	if after, _ := os.ReadFile(metrics); string(after) != string(before) {
 		t.Errorf("metrics.csv changed:\n%s", after)
 	}
+	if err := os.RemoveAll(CheckpointDir(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Train(toyOptions(t, dir, 4)); err == nil || !strings.Contains(err.Error(), "move it first") {
+		t.Errorf("a new run over an unreadable metrics.csv: error %v", err)
+	}
+
+	// a run whose checkpoints were removed keeps its scores from a new run;
+	// one stopped before its first step (a step-0 row only) does not
+	gone := t.TempDir()
+	if _, err := Train(toyOptions(t, gone, 4)); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(CheckpointDir(gone))
+	before, _ = os.ReadFile(MetricsPath(gone))
+	if _, err := Train(toyOptions(t, gone, 4)); err == nil || !strings.Contains(err.Error(), "scores of a run to step 4") {
+		t.Errorf("a new run over another run's scores: error %v", err)
+	}
+	if after, _ := os.ReadFile(MetricsPath(gone)); string(after) != string(before) {
+		t.Errorf("metrics.csv changed:\n%s", after)
+	}
+	rows, _ := ReadMetrics(MetricsPath(gone))
+	if err := WriteMetrics(MetricsPath(gone), rows[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Train(toyOptions(t, gone, 4)); err != nil {
+		t.Errorf("a new run over a step-0 row: %v", err)
+	}
+
 	cfg, o = toyOptions(t, t.TempDir(), 4)
 	o.EvalN = o.Test.Len() + 1
 	if _, err := Train(cfg, o); err == nil || !strings.Contains(err.Error(), "--eval-n 21: the test set has 20 images") {
