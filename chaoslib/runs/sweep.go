@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -109,7 +110,8 @@ func axisValue(f chaoslib.ConfigField, s string) (string, error) {
 }
 
 // Check reports the first bad axis: an unknown or repeated field, no
-// values, or a value that axisValue refuses. Errors name the field.
+// values, a value that axisValue refuses, or one value twice (as 1.5 and
+// 1.50). Errors name the field.
 func (s SweepSpec) Check() error {
 	seen := map[string]bool{}
 	for _, a := range s.Axes {
@@ -124,10 +126,16 @@ func (s SweepSpec) Check() error {
 		if len(a.Values) == 0 {
 			return fmt.Errorf("field %s has no values", a.Field)
 		}
+		values := map[string]bool{}
 		for _, v := range a.Values {
-			if _, err := axisValue(f, v); err != nil {
+			canon, err := axisValue(f, v)
+			if err != nil {
 				return err
 			}
+			if values[canon] {
+				return fmt.Errorf("field %s: value %s is listed twice (the runs would be the same)", a.Field, v)
+			}
+			values[canon] = true
 		}
 	}
 	if s.Random < 0 {
@@ -319,6 +327,20 @@ func randomPoints(s SweepSpec, k int) []chaoslib.Config {
 	return out
 }
 
+// TableFields returns the fields that sweep.csv and sweep's table show, in
+// SweepFields order: the axes' fields, and any other whose values are not
+// the same in all configs.
+func TableFields(configs []chaoslib.Config, axes []Axis) []string {
+	varied := VariedFields(configs)
+	var out []string
+	for _, f := range SweepFields {
+		if slices.Contains(varied, f) || slices.ContainsFunc(axes, func(a Axis) bool { return a.Field == f }) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // VariedFields returns the SweepFields whose values (FieldValue) are not
 // the same in all configs, in SweepFields order.
 func VariedFields(configs []chaoslib.Config) []string {
@@ -345,8 +367,12 @@ type SweepRow struct {
 	Status  string          // "ok", "diverged: …" or "invalid: …"
 }
 
-// SweepScoring says how Sweep scores its runs.
-type SweepScoring struct {
+// SweepOptions says how Sweep scores its runs and which fields sweep.csv
+// shows.
+type SweepOptions struct {
+	// Axes are the grid's axes: sweep.csv has a column for each, even where
+	// the runs drawn (--random) share its value (TableFields).
+	Axes []Axis
 	// EvalN is the number of test images (and samples) of each metrics row
 	// written during training.
 	EvalN int
@@ -377,7 +403,7 @@ type SweepEvent struct {
 	Dir       string    // the run's folder
 	Train     *Progress // a training step of the run; nil in the other events
 	Resumed   bool      // the run continues from a checkpoint (first event of a run)
-	Scoring   bool      // the run's last checkpoint is about to be scored at SweepScoring.FinalN
+	Scoring   bool      // the run's last checkpoint is about to be scored at SweepOptions.FinalN
 	Row       *SweepRow // the run's row, when it is done (Row.Status says how)
 	Reused    bool      // with Row: the run was already complete and was not retrained
 }
@@ -400,7 +426,7 @@ const divergedFile = "diverged.txt"
 // run gets a row with its status and the sweep goes on. Cancelling ctx
 // checkpoints the current run and returns the rows so far and
 // ErrInterrupted. progress may be nil.
-func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be backend.Backend, d *Data, sc SweepScoring, progress func(SweepEvent)) ([]SweepRow, error) {
+func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be backend.Backend, d *Data, sc SweepOptions, progress func(SweepEvent)) ([]SweepRow, error) {
 	if d == nil || d.Train == nil || d.Test == nil || be == nil {
 		return nil, errors.New("runs: Sweep needs data (train and test) and a device")
 	}
@@ -413,7 +439,7 @@ func Sweep(ctx context.Context, configs []chaoslib.Config, outDir string, be bac
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
-	varied := VariedFields(configs)
+	varied := TableFields(configs, sc.Axes)
 	csvPath := SweepTablePath(outDir)
 	var rows []SweepRow
 	emit := func(e SweepEvent) {

@@ -77,6 +77,13 @@ func TestGridStringAxes(t *testing.T) {
 	if v := VariedFields(got); !reflect.DeepEqual(v, []string{"lr", "optimizer"}) {
 		t.Fatalf("VariedFields = %v, want [lr optimizer] (table order)", v)
 	}
+	// one point drawn (--random 1): nothing varies, but the axes stay columns
+	if v := TableFields(got[:1], spec.Axes); !reflect.DeepEqual(v, []string{"lr", "optimizer"}) {
+		t.Fatalf("TableFields of one run = %v, want [lr optimizer]", v)
+	}
+	if v := TableFields(append(got[:1:1], got[0]), spec.Axes[:1]); !reflect.DeepEqual(v, []string{"optimizer"}) {
+		t.Fatalf("TableFields = %v, want [optimizer]", v)
+	}
 
 	type point struct{ diag, relax string }
 	for _, tc := range []struct {
@@ -183,6 +190,9 @@ func TestParseGrid(t *testing.T) {
 		{"g", `want FIELD=V1,V2`},
 		{"g=1;g=2", "field g given twice"},
 		{"optimizer=sgd;optimizer=adam", "field optimizer given twice"},
+		{"g=1.5,1.50", "field g: value 1.5 is listed twice"},
+		{"optimizer=sgd,adam,sgd", "field optimizer: value sgd is listed twice"},
+		{"steps=100,1e2", "field steps: value 100 is listed twice"},
 		{"batch=10,12.5", "field batch: value 12.5 is not a whole number"},
 		{"batch=-1", "field batch: value -1 is not a whole number"},
 		{"hidden=-4", "field hidden: value -4"},
@@ -259,7 +269,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	d := &Data{Train: toySet(40, 16, 1), Test: toySet(20, 16, 2)}
 	out := t.TempDir()
 	var trained int
-	rows, err := Sweep(context.Background(), configs, out, be, d, SweepScoring{EvalN: 10}, func(e SweepEvent) {
+	rows, err := Sweep(context.Background(), configs, out, be, d, SweepOptions{EvalN: 10}, func(e SweepEvent) {
 		if e.Train != nil {
 			trained++
 		}
@@ -289,7 +299,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	// a re-run reuses both runs
 	var reused int
 	trained = 0
-	if _, err := Sweep(context.Background(), configs, out, be, d, SweepScoring{EvalN: 10}, func(e SweepEvent) {
+	if _, err := Sweep(context.Background(), configs, out, be, d, SweepOptions{EvalN: 10}, func(e SweepEvent) {
 		if e.Train != nil {
 			trained++
 		}
@@ -309,7 +319,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	// a sweep killed during run 1 step 3 resumes it
 	part := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	rows, err = Sweep(ctx, configs, part, be, d, SweepScoring{EvalN: 10}, func(e SweepEvent) {
+	rows, err = Sweep(ctx, configs, part, be, d, SweepOptions{EvalN: 10}, func(e SweepEvent) {
 		if e.Train != nil && e.Run == 1 && e.Train.Step == 3 {
 			cancel()
 		}
@@ -319,7 +329,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	}
 	var resumed bool
 	trained = 0
-	if _, err := Sweep(context.Background(), configs, part, be, d, SweepScoring{EvalN: 10}, func(e SweepEvent) {
+	if _, err := Sweep(context.Background(), configs, part, be, d, SweepOptions{EvalN: 10}, func(e SweepEvent) {
 		resumed = resumed || (e.Resumed && e.Run == 1)
 		if e.Train != nil {
 			trained++
@@ -340,7 +350,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	// a folder of another config is refused
 	other := append([]chaoslib.Config(nil), configs...)
 	other[0].G = 2
-	if _, err := Sweep(context.Background(), other, out, be, d, SweepScoring{EvalN: 10}, nil); err == nil || !strings.Contains(err.Error(), "another config") {
+	if _, err := Sweep(context.Background(), other, out, be, d, SweepOptions{EvalN: 10}, nil); err == nil || !strings.Contains(err.Error(), "another config") {
 		t.Fatalf("foreign run folder: %v", err)
 	}
 }
@@ -381,7 +391,7 @@ func TestSweepFinalN(t *testing.T) {
 	t.Cleanup(func() { be.Close() })
 	d := &Data{Train: toySet(40, 16, 1), Test: toySet(20, 16, 2)}
 	out := t.TempDir()
-	sweep := func(sc SweepScoring) ([]SweepRow, int, error) {
+	sweep := func(sc SweepOptions) ([]SweepRow, int, error) {
 		scored := 0
 		rows, err := Sweep(context.Background(), configs, out, be, d, sc, func(e SweepEvent) {
 			if e.Scoring {
@@ -390,7 +400,7 @@ func TestSweepFinalN(t *testing.T) {
 		})
 		return rows, scored, err
 	}
-	rows, scored, err := sweep(SweepScoring{EvalN: 5, FinalN: 15})
+	rows, scored, err := sweep(SweepOptions{EvalN: 5, FinalN: 15})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,15 +432,15 @@ func TestSweepFinalN(t *testing.T) {
 		t.Fatalf("sweep.csv n column: %v", recs)
 	}
 
-	again, scored, err := sweep(SweepScoring{EvalN: 5, FinalN: 15})
+	again, scored, err := sweep(SweepOptions{EvalN: 5, FinalN: 15})
 	if err != nil || scored != 0 || !reflect.DeepEqual(again, rows) {
 		t.Fatalf("re-run: scored %d runs (want 0), err %v, rows equal %v", scored, err, reflect.DeepEqual(again, rows))
 	}
-	plain, scored, err := sweep(SweepScoring{EvalN: 5})
+	plain, scored, err := sweep(SweepOptions{EvalN: 5})
 	if err != nil || scored != 0 || plain[0].Report.N != 5 {
 		t.Fatalf("without FinalN: scored %d, err %v, n %d; want the last metrics row at n = 5", scored, err, plain[0].Report.N)
 	}
-	if _, _, err := sweep(SweepScoring{EvalN: 5, FinalN: 21}); err == nil || !strings.Contains(err.Error(), "20 images") {
+	if _, _, err := sweep(SweepOptions{EvalN: 5, FinalN: 21}); err == nil || !strings.Contains(err.Error(), "20 images") {
 		t.Fatalf("FinalN beyond the test set: %v", err)
 	}
 }

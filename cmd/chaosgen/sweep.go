@@ -147,7 +147,7 @@ func runSweep(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var pp *progressPrinter
-	rows, err := runs.Sweep(ctx, configs, *out, be, d, runs.SweepScoring{EvalN: *evalN, FinalN: *finalN}, func(e runs.SweepEvent) {
+	rows, err := runs.Sweep(ctx, configs, *out, be, d, runs.SweepOptions{Axes: axes, EvalN: *evalN, FinalN: *finalN}, func(e runs.SweepEvent) {
 		switch {
 		case e.Train != nil:
 			pp.update(*e.Train)
@@ -181,7 +181,7 @@ func runSweep(args []string) error {
 	if err != nil {
 		return err
 	}
-	printSweepTable(rows, runs.VariedFields(configs), *out)
+	printSweepTable(rows, runs.TableFields(configs, axes), *out)
 	return nil
 }
 
