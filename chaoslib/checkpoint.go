@@ -257,7 +257,7 @@ func LoadModel(path string, be backend.Backend) (*Model, error) {
 // exactly where the checkpoint's training stopped.
 func (ck *Checkpoint) Resume(be backend.Backend, data blas32.General) (*Trainer, error) {
 	if ck.Extra[samplingOnlyKey] == true {
-		return nil, errors.New("chaoslib: this checkpoint was reduced for sampling (chaosgen pack --sampling): it holds no training state to resume from; resume from the run's own checkpoint")
+		return nil, errors.New("chaoslib: this checkpoint was reduced for sampling (chaosgen pack --sampling): it holds no training state to resume from; resume from the checkpoint it was packed from, or train a new run (pretrained/'s checkpoints are all packed)")
 	}
 	m, err := ck.rawModel(be)
 	if err != nil {

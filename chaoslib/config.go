@@ -151,7 +151,7 @@ func (c Config) Validate() error {
 	case !finite(c.Tau) || c.Tau <= 0:
 		return bad("Tau", c.Tau, "must be > 0")
 	case !finite(c.Dt) || c.Dt <= 0 || c.Dt > c.Tau:
-		return bad("Dt", c.Dt, "must satisfy 0 < dt ≤ τ")
+		return bad("Dt", c.Dt, fmt.Sprintf("must satisfy 0 < dt ≤ τ, and τ is %g", c.Tau))
 	case !finite(c.T) || c.T <= 0:
 		return bad("T", c.T, "must be > 0")
 	case !finite(c.Sigma) || c.Sigma < 0:

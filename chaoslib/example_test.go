@@ -37,5 +37,5 @@ func ExampleConfig_Validate() {
 	cfg := chaoslib.PaperMNIST(chaoslib.Restricted)
 	cfg.Dt = 2 // larger than τ = 1
 	fmt.Println(cfg.Validate())
-	// Output: chaoslib: config field Dt = 2: must satisfy 0 < dt ≤ τ
+	// Output: chaoslib: config field Dt = 2: must satisfy 0 < dt ≤ τ, and τ is 1
 }

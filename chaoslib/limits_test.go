@@ -85,6 +85,11 @@ func TestValidateLimits(t *testing.T) {
 			t.Errorf("%+v: Validate = %v, want a FieldError on %s", c, err, tc.field)
 		}
 	}
+	c := Tiny(Restricted)
+	c.Tau = 0.1 // below dt: the error names dt's rule and τ's value
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "dt ≤ τ, and τ is 0.1") {
+		t.Errorf("τ = 0.1 < dt = %g: Validate = %v", c.Dt, err)
+	}
 	for _, arch := range Archs() {
 		c := PaperMNIST(arch)
 		c.N, c.Batch, c.Chains, c.Steps, c.T = MaxUnits, MaxRows, MaxRows, MaxSteps, MaxTrainEulerSteps*c.Dt

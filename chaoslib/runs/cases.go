@@ -109,13 +109,22 @@ func checkSameRun(dir string, cfg chaoslib.Config) error {
 	}
 	a, b := rec.Config, cfg
 	a.Steps, b.Steps = 0, 0
-	if sameConfig(a, b) {
+	diff := configDiff(a, b)
+	if diff == "" {
 		return nil
-	}
-	diff := "the model or data set"
-	if f := VariedFields([]chaoslib.Config{a, b}); len(f) > 0 {
-		diff = strings.Join(f, ", ")
 	}
 	return fmt.Errorf("%s holds a run of another config than the one asked (%s differ from %s; e.g. a --quick run where a full-size one is asked, or the reverse); remove it or use another runs folder",
 		dir, diff, RecordPath(dir))
+}
+
+// configDiff names the fields in which a and b differ, "" when they are
+// the same config.
+func configDiff(a, b chaoslib.Config) string {
+	if sameConfig(a, b) {
+		return ""
+	}
+	if f := VariedFields([]chaoslib.Config{a, b}); len(f) > 0 {
+		return strings.Join(f, ", ")
+	}
+	return "the model or data set"
 }

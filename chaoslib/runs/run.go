@@ -112,10 +112,14 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	if err != nil {
 		return res, err
 	}
-	defer claim.Release()
-	if err := os.MkdirAll(CheckpointDir(o.Dir), 0o755); err != nil {
-		return res, err
-	}
+	wrote := false // until config.json is written, a refusal leaves the folder as it was
+	defer func() {
+		if wrote {
+			claim.Release()
+		} else {
+			claim.Abandon()
+		}
+	}()
 	metricsPath := MetricsPath(o.Dir)
 	var (
 		rows    []MetricsRow
@@ -179,6 +183,10 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	}
 	js, err := json.MarshalIndent(l.Record(info), "", "  ")
 	if err != nil {
+		return res, err
+	}
+	wrote = true
+	if err := os.MkdirAll(CheckpointDir(o.Dir), 0o755); err != nil {
 		return res, err
 	}
 	if err := chaoslib.WriteFileAtomic(RecordPath(o.Dir), append(js, '\n')); err != nil {

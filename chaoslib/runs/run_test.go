@@ -17,6 +17,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/safefile"
 )
 
 // toySet is a small labelled set of two noisy prototypes in s-space.
@@ -329,5 +330,37 @@ func TestTrainRefusals(t *testing.T) {
 	o.EvalN = o.Test.Len() + 1
 	if _, err := Train(cfg, o); err == nil || !strings.Contains(err.Error(), "--eval-n 21: the test set has 20 images") {
 		t.Errorf("eval-n beyond the test set: error %v", err)
+	}
+}
+
+// TestRefusedRunLeavesNoTrace: a run refused after it claimed its folder
+// leaves the folder as it found it: a --resume of a missing folder makes
+// none, and a refused --resume of a run folder written before the marker
+// (as pretrained/'s) does not mark it.
+func TestRefusedRunLeavesNoTrace(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing")
+	cfg, o := toyOptions(t, missing, 4)
+	o.Resume = true
+	if _, err := Train(cfg, o); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+		t.Errorf("--resume of a missing folder: %v", err)
+	}
+	if _, err := os.Lstat(missing); err == nil {
+		t.Error("a refused --resume made its folder")
+	}
+
+	legacy := t.TempDir()
+	if _, err := Train(toyOptions(t, legacy, 4)); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(legacy, safefile.KindFile))
+	cfg, o = toyOptions(t, legacy, 2)
+	o.Resume = true
+	if _, err := Train(cfg, o); err == nil || !strings.Contains(err.Error(), "below the 4 steps") {
+		t.Errorf("--resume below the steps done: %v", err)
+	}
+	for _, f := range []string{safefile.KindFile, safefile.LockFile} {
+		if _, err := os.Lstat(filepath.Join(legacy, f)); err == nil {
+			t.Errorf("a refused --resume left %s", f)
+		}
 	}
 }

@@ -514,8 +514,8 @@ func runState(dir string, cfg chaoslib.Config) (done, resume bool, err error) {
 	if err != nil {
 		return false, false, err
 	}
-	if !sameConfig(rec.Config, cfg) {
-		return false, false, fmt.Errorf("%s holds a run of another config (%s); remove it or use another --out", dir, RecordPath(dir))
+	if diff := configDiff(rec.Config, cfg); diff != "" {
+		return false, false, fmt.Errorf("%s holds a run of another config (%s differ from %s); remove it or use another --out", dir, diff, RecordPath(dir))
 	}
 	if _, err := os.Stat(filepath.Join(dir, divergedFile)); err == nil {
 		return true, false, nil

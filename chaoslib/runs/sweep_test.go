@@ -350,7 +350,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	// a folder of another config is refused
 	other := append([]chaoslib.Config(nil), configs...)
 	other[0].G = 2
-	if _, err := Sweep(context.Background(), other, out, be, d, SweepOptions{EvalN: 10}, nil); err == nil || !strings.Contains(err.Error(), "another config") {
+	if _, err := Sweep(context.Background(), other, out, be, d, SweepOptions{EvalN: 10}, nil); err == nil || !strings.Contains(err.Error(), "another config (g differ") {
 		t.Fatalf("foreign run folder: %v", err)
 	}
 }

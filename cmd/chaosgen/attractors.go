@@ -78,7 +78,7 @@ func runAttractors(args []string) error {
 	if cf.json {
 		return printJSON(out)
 	}
-	fmt.Printf("%d runs to t = %g: %d attractors (distance %g), %d runs settled\n", c.Starts, c.Time, len(c.Attractors), c.Distance, c.Settled)
+	fmt.Printf("%d runs to t = %.10g: %d attractors (distance %g), %d runs settled\n", c.Starts, c.Time, len(c.Attractors), c.Distance, c.Settled)
 	fmt.Printf("%5s %7s %9s %8s %6s\n", "#", "starts", "fraction", "settled", "class")
 	for i, a := range c.Attractors[:min(20, len(c.Attractors))] {
 		fmt.Printf("%5d %7d %9.3f %8d %6d\n", i+1, a.Size, a.Fraction, a.Settled, a.Class)

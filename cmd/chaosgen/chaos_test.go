@@ -19,6 +19,7 @@ func TestChaosFlagErrors(t *testing.T) {
 		{runLyapunov, []string{"--model", "deep", "--g", "1,x"}, "--g"},
 		{runLyapunov, []string{"--model", "deep", "--g", "-1"}, "--g"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--hidden", "5"}, "--hidden"},
+		{runLyapunov, []string{"--model", "restricted", "--g", "1", "--n", "100000000"}, "--n 100000000: must be in 1…"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--n", "0"}, "--n"},
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--chains", "0"}, "--chains"},
 		{runLyapunov, []string{"--model", "unrestricted", "--g", "1.5", "--chains", "1048576", "--k", "100"}, "--chains 1048576: needs about"}, // ~10¹² B of tangent vectors

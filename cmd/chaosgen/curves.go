@@ -40,7 +40,14 @@ func runCurves(args []string) error {
 	metrics := map[string][]runs.MetricsRow{}
 	batch := map[string]int{}
 	var inputs []string
-	for _, d := range dirs {
+	for i, d := range dirs {
+		if filepath.Base(d) == "metrics.csv" { // a run's metrics.csv, given for its folder
+			d = filepath.Dir(d)
+			dirs[i] = d
+		}
+		if _, err := os.Stat(runs.SweepPath(d)); err == nil {
+			return fmt.Errorf("%s is a sweep: give its run folders, e.g. %s", d, filepath.Join(d, "run-*"))
+		}
 		name := filepath.Base(filepath.Clean(d))
 		if _, dup := metrics[name]; dup {
 			return fmt.Errorf("two run folders are named %s: the curves would share a name", name)

@@ -16,7 +16,8 @@ import (
 
 // TestCurves: two runs make one PNG, against step even where they were
 // scored at other steps, and against images presented (--x images) where
-// their config.json gives B; a missing metrics.csv or config.json (with
+// their config.json gives B; a run's metrics.csv stands for its folder; a
+// sweep's folder is refused naming its runs; a missing metrics.csv or config.json (with
 // --x images), an unknown --x, two folders of one name, no folder and an
 // existing output folder as --out are errors.
 func TestCurves(t *testing.T) {
@@ -65,7 +66,10 @@ func TestCurves(t *testing.T) {
 	if _, err := png.Decode(f); err != nil {
 		t.Fatalf("curves.png: %v", err)
 	}
-	for _, args := range [][]string{{a, other}, {"--x", "images", a, other}} {
+	sweep := filepath.Join(root, "sweep")
+	os.Mkdir(sweep, 0o755)
+	os.WriteFile(runs.SweepPath(sweep), []byte("{}"), 0o644)
+	for _, args := range [][]string{{a, other}, {"--x", "images", a, other}, {filepath.Join(a, "metrics.csv")}} {
 		if err := runCurves(append([]string{"--out", out}, args...)); err != nil {
 			t.Errorf("curves %q: %v", args, err)
 		}
@@ -77,6 +81,7 @@ func TestCurves(t *testing.T) {
 		{[]string{"--out", filepath.Join(root, "x.png"), filepath.Join(root, "none")}, "metrics.csv"},
 		{[]string{"--out", filepath.Join(root, "x.png"), "--x", "images", a, b}, filepath.Join(b, "config.json")},
 		{[]string{"--out", filepath.Join(root, "x.png"), "--x", "data", a}, "want step or images"},
+		{[]string{"--out", filepath.Join(root, "x.png"), sweep}, "is a sweep: give its run folders, e.g. " + filepath.Join(sweep, "run-*")},
 		{[]string{"--out", filepath.Join(root, "x.png"), a, a + "/"}, "two run folders"},
 		{[]string{"--out", filepath.Join(root, "x.png")}, "run folders"},
 		{[]string{"--out", root, a}, "--out"},

@@ -100,7 +100,7 @@ func runEval(args []string) error {
 		}
 		rep = rs[0]
 	}
-	return printReport(rep, cf.json)
+	return printReport(rep, cf.json, "t")
 }
 
 // loadTestData loads dataset and checks that its test split has n images.
@@ -135,10 +135,13 @@ func evalRBM(r *rbm.RBM, cf *ckFlags) error {
 	if err != nil {
 		return err
 	}
-	return printReport(rep, cf.json)
+	return printReport(rep, cf.json, "k")
 }
 
-func printReport(r indices.Report, asJSON bool) error {
+// printReport prints r, whose T is named tName in the text: "t" for the
+// time a chaotic model's samples were taken, "k" for an RBM's Gibbs steps
+// (the JSON keeps "t", as metrics.csv does).
+func printReport(r indices.Report, asJSON bool, tName string) error {
 	if asJSON {
 		type out struct {
 			indices.Report
@@ -152,7 +155,7 @@ func printReport(r indices.Report, asJSON bool) error {
 	}
 	fmt.Printf("n         %d\n", r.N)
 	if !math.IsNaN(r.T) {
-		fmt.Printf("t         %g\n", r.T)
+		fmt.Printf("%-9s %g\n", tName, r.T)
 	}
 	fmt.Printf("E2        %.6g\nEs        %.6g\n", r.E2, r.Es)
 	if r.ER != nil {

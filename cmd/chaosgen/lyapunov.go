@@ -86,6 +86,9 @@ func runLyapunov(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *n <= 0 || *n > chaoslib.MaxUnits { // Validate would name the config field N
+		return fmt.Errorf("--n %d: must be in 1…%d", *n, chaoslib.MaxUnits)
+	}
 	base := chaoslib.PaperMNIST(arch)
 	base.Dataset, base.N, base.Seed = "", *n, cf.seed
 	for _, opt := range []struct{ flag, value string }{{"hidden", *hidden}, {"g-visible", *gVisible}} {
@@ -155,7 +158,7 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 		if r.GVisible != 0 {
 			gv = fmt.Sprint(r.GVisible)
 		}
-		fmt.Printf("%-12s %6d %-9s %6g %6s %10.4f %10.4f %10.4f %10.4f %7g %7d\n", r.Arch, r.N, fmt.Sprint(r.Hidden), r.G, gv, r.LambdaMax, r.LambdaMaxSpread, r.LambdaT, r.LambdaTSpread, r.TMax, r.Chains)
+		fmt.Printf("%-12s %6d %-9s %6g %6s %10.4f %10.4f %10.4f %10.4f %7.6g %7d\n", r.Arch, r.N, fmt.Sprint(r.Hidden), r.G, gv, r.LambdaMax, r.LambdaMaxSpread, r.LambdaT, r.LambdaTSpread, r.TMax, r.Chains)
 		if len(r.Spectrum) > 0 {
 			fmt.Printf("  spectrum %.4f\n", r.Spectrum)
 		}

@@ -22,10 +22,13 @@ const (
 	LockFile = ".chaosgen.lock"
 )
 
-// RunDir is a claimed run folder; Release gives it up.
+// RunDir is a claimed run folder; Release gives it up, Abandon gives it up
+// as it was before the claim.
 type RunDir struct {
-	Dir  string
-	lock *os.File
+	Dir     string
+	lock    *os.File
+	created bool // the claim made Dir
+	marked  bool // the claim wrote KindFile
 }
 
 // ClaimRunDir prepares dir for a run of the given kind and locks it:
@@ -51,6 +54,7 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return nil, fmt.Errorf("%s exists and is not a folder", dir)
 	}
+	_, statErr := os.Stat(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -58,7 +62,7 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 		return nil, err // refused before taking a lock
 	}
 	beforeLock(dir)
-	r := &RunDir{Dir: dir}
+	r := &RunDir{Dir: dir, created: os.IsNotExist(statErr)}
 	if err := r.takeLock(warn); err != nil {
 		return nil, err
 	}
@@ -72,6 +76,7 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 			r.Release()
 			return nil, err
 		}
+		r.marked = true
 	}
 	return r, nil
 }
@@ -220,6 +225,23 @@ func (r *RunDir) takeLock(warn func(string)) error {
 		return nil
 	}
 	return fmt.Errorf("lock %s: the lock file keeps changing; another process is starting in %s", path, r.Dir)
+}
+
+// Abandon releases the folder and undoes the claim, for a command refused
+// after its claim and before it wrote anything: it removes the marker if
+// the claim wrote it, and the folder if the claim made it and it is empty
+// again. An unmarked run folder (pretrained/'s) stays unmarked.
+func (r *RunDir) Abandon() {
+	if r == nil || r.lock == nil {
+		return
+	}
+	if r.marked {
+		os.Remove(filepath.Join(r.Dir, KindFile))
+	}
+	r.Release()
+	if r.created {
+		os.Remove(r.Dir) // fails, harmlessly, unless empty
+	}
 }
 
 // Release removes the lock file and unlocks it (in that order, see
