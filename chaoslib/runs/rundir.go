@@ -25,7 +25,7 @@ const (
 // config.json saying "rbm", a sweep by sweep.json. warn (may be nil) hears
 // of a stale lock taken over. The caller releases the folder when done.
 func ClaimRun(dir, kind string, warn func(string)) (*safefile.RunDir, error) {
-	if err := checkLegacy(dir, kind); err != nil {
+	if err := checkPlace(dir, kind); err != nil {
 		return nil, err
 	}
 	return safefile.ClaimRunDir(dir, kind, recogniser(kind), warn)
@@ -34,15 +34,23 @@ func ClaimRun(dir, kind string, warn func(string)) (*safefile.RunDir, error) {
 // CheckRun reports the error that ClaimRun would give for dir and kind,
 // without creating, marking or locking the folder (safefile.CheckRunDir).
 func CheckRun(dir, kind string) error {
-	if err := checkLegacy(dir, kind); err != nil {
+	if err := checkPlace(dir, kind); err != nil {
 		return err
 	}
 	return safefile.CheckRunDir(dir, kind, recogniser(kind))
 }
 
-// checkLegacy refuses an unmarked folder whose files show a run of another
-// kind.
-func checkLegacy(dir, kind string) error {
+// checkPlace refuses a folder among another run's own files (RunFile: in
+// its checkpoints/, say) or its checkpoints/ itself, and an unmarked folder whose files show a run of
+// another kind.
+func checkPlace(dir, kind string) error {
+	run, ok := RunFile(dir)
+	if parent := filepath.Dir(filepath.Clean(dir)); !ok && filepath.Clean(dir) == CheckpointDir(parent) && isRun(parent) {
+		run, ok = parent, true
+	}
+	if ok {
+		return fmt.Errorf("%s lies among the files of the run in %s, which its own command writes; use a folder outside it", dir, run)
+	}
 	if marked, _ := safefile.ReadKind(dir); marked == "" {
 		if old := legacyKind(dir); old != "" && old != kind {
 			return fmt.Errorf("%s holds a run of kind %q (recognised by its files), not %q; use another folder", dir, old, kind)

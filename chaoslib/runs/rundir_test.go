@@ -31,8 +31,8 @@ func copyDir(t *testing.T, src string) string {
 }
 
 // TestClaimRunKinds: runs written before the kind marker are recognised by
-// their files; each command refuses the others' folders and any non-empty
-// folder that is no run.
+// their files; each command refuses the others' folders, any non-empty
+// folder that is no run, and a folder among a run's own files.
 func TestClaimRunKinds(t *testing.T) {
 	train := copyDir(t, "../../pretrained/restricted-mnist")
 	rbm := copyDir(t, "../../pretrained/rbm-mnist")
@@ -52,10 +52,17 @@ func TestClaimRunKinds(t *testing.T) {
 		{other, KindTrain, false}, {other, KindRBM, false}, {other, KindSweep, false},
 		{tool, KindTrain, false},
 		{filepath.Join(t.TempDir(), "new"), KindSweep, true},
+		// among a run's own files: in its checkpoints/, its checkpoints/ itself, one of its files
+		{filepath.Join(train, "checkpoints", "new"), KindTrain, false},
+		{filepath.Join(train, "checkpoints"), KindRBM, false},
+		{filepath.Join(train, "metrics.csv"), KindTrain, false},
 	} {
+		if err := CheckRun(c.dir, c.kind); (err == nil) != c.ok {
+			t.Errorf("CheckRun(%s, %s) = %v, want ok = %v", c.dir, c.kind, err, c.ok)
+		}
 		r, err := ClaimRun(c.dir, c.kind, nil)
 		if (err == nil) != c.ok {
-			t.Errorf("ClaimRun(%s, %s) = %v, want ok = %v", filepath.Base(c.dir), c.kind, err, c.ok)
+			t.Errorf("ClaimRun(%s, %s) = %v, want ok = %v", c.dir, c.kind, err, c.ok)
 		}
 		if err == nil {
 			if k, _ := safefile.ReadKind(c.dir); k != c.kind {

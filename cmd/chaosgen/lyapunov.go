@@ -144,7 +144,7 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 		e, err := chaos.Measure(m, o)
 		m.Free()
 		if err != nil {
-			return err
+			return fmt.Errorf("--g %g (g_v %g): %w", c.G, c.GVisible, err)
 		}
 		fmt.Fprintf(os.Stderr, "g = %g: λ_max = %.4f ± %.4f, λ_T = %.4f ± %.4f\n", c.G, e.LambdaMax, e.LambdaMaxSpread, e.LambdaT, e.LambdaTSpread)
 		out = append(out, lyapunovRow{Estimate: e, Arch: c.Arch, N: c.N, Hidden: c.Hidden, GVisible: c.GVisible, Dt: c.Dt, Seed: o.Seed, Step: step})
