@@ -4,7 +4,8 @@
 #   scripts/pretrained.sh RUNS
 #
 # RUNS holds one `chaosgen train` run folder per case (<model>-<dataset>/) and one
-# `chaosgen rbm` run per data set (rbm-<dataset>/). For each, a chaotic run's
+# `chaosgen rbm` run per data set (rbm-<dataset>/); other folders are left out, and
+# the cases not in RUNS keep their pretrained/ folder. For each, a chaotic run's
 # last checkpoint is packed for sampling (`chaosgen pack --sampling --float16`:
 # the averaged parameters only, in half floats, the fixed couplings redrawn from
 # the seed on load) and an RBM's last checkpoint is copied as it is; then
@@ -13,27 +14,30 @@
 # pretrained/results.json with both the n = 1,000 check values and the
 # n = 10,000 ones, docs/results/*.png).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 runs=${1:?usage: scripts/pretrained.sh RUNS}
+runs=$(cd "$runs" && pwd) # read from the caller's folder
+cd "$(dirname "$0")/.."
 go build -o out/chaosgen-pretrained ./cmd/chaosgen
 cg=out/chaosgen-pretrained
-last() { ls "$1"/checkpoints/step-*.npz | sort | tail -n 1; }
+found=0
 for src in "$runs"/*/; do
 	src=${src%/}
 	name=$(basename "$src")
-	case $name in
-	*-mnist) ;; # <model>-mnist, <model>-fashion-mnist, rbm-<dataset>
-	*) continue ;;
-	esac
+	[[ $name =~ ^(unrestricted|restricted|deep|rbm)-(mnist|fashion-mnist)$ ]] || continue # not restricted-mnist-seed2
+	ck=$(ls "$src"/checkpoints/step-*.npz 2>/dev/null | sort | tail -n 1) || true
+	[ -n "$ck" ] || { echo "pretrained.sh: $src has no checkpoint" >&2; exit 1; }
 	dst=pretrained/$name
-	rm -rf "$dst"
-	mkdir -p "$dst/checkpoints"
-	ck=$(last "$src")
+	rm -rf "$dst.new" # built beside the old one, which is replaced only once this is complete
+	mkdir -p "$dst.new/checkpoints"
 	case $name in # the checkpoint first: pack refuses to write into a folder that already holds a run
-	rbm-*) cp "$ck" "$dst/checkpoints/" ;;
-	*) "$cg" pack --sampling --float16 --checkpoint "$ck" --out "$dst/checkpoints/$(basename "$ck")" ;;
+	rbm-*) cp "$ck" "$dst.new/checkpoints/" ;;
+	*) "$cg" pack --sampling --float16 --checkpoint "$ck" --out "$dst.new/checkpoints/$(basename "$ck")" ;;
 	esac
-	cp "$src/config.json" "$src/metrics.csv" "$dst/"
+	cp "$src/config.json" "$src/metrics.csv" "$dst.new/"
+	rm -rf "$dst"
+	mv "$dst.new" "$dst"
+	found=$((found + 1))
 done
+[ "$found" -gt 0 ] || { echo "pretrained.sh: no <model>-<dataset>/ or rbm-<dataset>/ run folder in $runs" >&2; exit 1; }
 du -sh pretrained
 go run ./scripts/results

@@ -3,7 +3,8 @@
 #
 # Usage: scripts/run-notebooks.sh [OUTDIR] [notebook.ipynb ...]
 #   OUTDIR     where the executed notebooks (.ipynb), their HTML, logs and
-#              summary.txt go (default out/notebooks)
+#              summary.txt go (default out/notebooks under the repo root; a
+#              folder that holds one of the notebooks is refused)
 #   notebooks  default: every notebooks/*.ipynb, sorted
 #
 # Environment (passed through to the kernel and so to the cells):
@@ -19,14 +20,21 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-
 log() { printf '[notebooks] %s\n' "$*" >&2; }
 die() { printf '[notebooks] ERROR: %s\n' "$*" >&2; exit 1; }
 
-OUTDIR="${1:-out/notebooks}"
-[ "$#" -gt 0 ] && shift
-NOTEBOOKS=("$@")
+# Paths given are read from the caller's folder, the defaults from the root.
+abspath() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
+OUTDIR="$ROOT/out/notebooks"
+if [ "$#" -gt 0 ]; then
+	OUTDIR="$(abspath "$1")"
+	shift
+fi
+NOTEBOOKS=()
+for nb in "$@"; do
+	NOTEBOOKS+=("$(abspath "$nb")")
+done
+cd "$ROOT"
 if [ "${#NOTEBOOKS[@]}" -eq 0 ]; then
 	shopt -s nullglob
 	NOTEBOOKS=(notebooks/*.ipynb)
@@ -36,6 +44,11 @@ if [ "${#NOTEBOOKS[@]}" -eq 0 ]; then
 fi
 for nb in "${NOTEBOOKS[@]}"; do
 	[ -f "$nb" ] || die "no such notebook: $nb"
+	# nbconvert writes OUTDIR/<name>.ipynb: in the notebook's own folder that
+	# would replace the notebook with its executed copy
+	if [ -d "$OUTDIR" ] && [ "$(cd "$(dirname "$nb")" && pwd -P)" = "$(cd "$OUTDIR" && pwd -P)" ]; then
+		die "OUTDIR $OUTDIR holds $nb itself; its executed copy would replace it: give another OUTDIR"
+	fi
 done
 NB_TIMEOUT="${NB_TIMEOUT:-1800}"
 

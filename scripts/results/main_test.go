@@ -1,6 +1,14 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/datatest"
+)
 
 // TestRelativeOut: the --out folder, wherever it stands, becomes runs/<case>.
 func TestRelativeOut(t *testing.T) {
@@ -14,5 +22,32 @@ func TestRelativeOut(t *testing.T) {
 		if got := relativeOut(c.in, "case"); got != c.want {
 			t.Errorf("relativeOut(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestRunRefusesNothing: a folder with no model is an error and leaves
+// RESULTS.md and results.json unwritten (before, an empty table replaced
+// them); a case folder whose checkpoints/ is a file is an error, not a skip.
+func TestRunRefusesNothing(t *testing.T) {
+	if _, err := data.Load("mnist", "test"); err != nil {
+		datatest.Missing(t, err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	if err := run(empty, 20, 20, filepath.Join(dir, "grids")); err == nil || !strings.Contains(err.Error(), "nothing to score") {
+		t.Errorf("empty folder: %v", err)
+	}
+	for _, f := range []string{"RESULTS.md", filepath.Join(empty, "results.json")} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s written", f)
+		}
+	}
+	bad := filepath.Join(dir, "bad")
+	os.MkdirAll(filepath.Join(bad, "unrestricted-mnist"), 0o755)
+	os.WriteFile(filepath.Join(bad, "unrestricted-mnist", "checkpoints"), []byte("x"), 0o644)
+	if err := run(bad, 20, 20, filepath.Join(dir, "grids")); err == nil || !strings.Contains(err.Error(), "checkpoints") {
+		t.Errorf("checkpoints/ a file: %v", err)
 	}
 }
