@@ -7,8 +7,10 @@
 #   docker run --rm chaosgen chaosgen train ...         # the CLI instead of Jupyter
 #   docker run --rm --gpus all chaosgen:cuda chaosgen ...  # the CUDA build on a GPU host
 #
-# Everything is installed by scripts/install.sh, the same script that the README
-# and CI (.ci/run) use. scripts/check-dockerfile.sh lints this file in CI.
+# The project's own tools are installed by scripts/install.sh, the same script that
+# the README and CI (.ci/run) use; tini and, with CUDA=1, the CUDA packages are
+# installed here with apt-get, and no CI check runs them (Docker cannot run there).
+# scripts/check-dockerfile.sh lints this file in CI.
 FROM golang:1.26-bookworm
 
 # CUDA=1: enable Debian contrib/non-free, install the CUDA headers and libraries,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check-dockerfile.sh — lint the Dockerfile without Docker (run in CI).
 #
-# Usage: scripts/check-dockerfile.sh [Dockerfile]     (default: ./Dockerfile)
+# Usage: scripts/check-dockerfile.sh [Dockerfile]     (default: the repo root's Dockerfile; a path given is read from the current folder)
 #
 # Runs hadolint when it is installed (it is not packaged by Debian 12), and
 # always these checks:

@@ -183,7 +183,7 @@ install_go_apt() {
 	if apt_has golang-1.23-go; then
 		pkg=golang-1.23-go
 	else
-		pkg="$(apt-cache pkgnames golang-1. 2>/dev/null | grep -E '^golang-1\.[0-9]+-go$' | sort -t. -k2,2n | tail -n 1)"
+		pkg="$(apt-cache pkgnames golang-1. 2>/dev/null | { grep -E '^golang-1\.[0-9]+-go$' || true; } | sort -t. -k2,2n | tail -n 1)"
 		[ -n "$pkg" ] || die "apt offers no golang-1.N-go package: install Go $(go_wanted) by hand (go.dev/doc/install)"
 	fi
 	# ca-certificates: the toolchain is fetched over HTTPS.

@@ -3,7 +3,7 @@
 # machine (root or sudo; scripts/install.sh installs Go when needed), fetch the data, then execute
 # every notebook headlessly and regenerate every figure of the paper.
 #
-# Small by default (CHAOSGEN_QUICK=1: tiny models, a few minutes). For the
+# Small by default (CHAOSGEN_QUICK=1: tiny models, about 10 minutes on a 2-core machine). For the
 # full paper-sized run set CHAOSGEN_QUICK=0 (hours on a laptop CPU).
 # Outputs: out/notebooks (executed .ipynb + .html) and out/figures (PNG).
 set -euo pipefail

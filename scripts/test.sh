@@ -8,11 +8,19 @@
 #   4. a CLI smoke run: train --preset tiny, resume, sample, eval, bench, and
 #      figures --quick, with their outputs checked (files exist, PNGs decode,
 #      numbers finite).
-# Outputs go to ${CHAOSGEN_TEST_OUT:-out/test}.
+# Outputs go to ${CHAOSGEN_TEST_OUT:-out/test} (relative to the repo root), which is
+# emptied first; a CHAOSGEN_TEST_OUT that is not empty and was not made by test.sh
+# is refused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${CHAOSGEN_TEST_OUT:-out/test}"
 log() { printf '\n== %s\n' "$*" >&2; }
+# OUT is emptied before the smoke run: the default (in the ignored out/), or a
+# folder this script made (its marker), or an empty one
+if [ -n "${CHAOSGEN_TEST_OUT:-}" ] && [ -n "$(ls -A "$OUT" 2>/dev/null)" ] && [ ! -f "$OUT/.chaosgen-test" ]; then
+	echo "test.sh: $OUT is not empty and was not made by test.sh; refusing to delete it (set CHAOSGEN_TEST_OUT to another folder)" >&2
+	exit 1
+fi
 
 log "install dependencies"
 scripts/install.sh deps
@@ -44,6 +52,7 @@ fi
 log "CLI smoke run into $OUT"
 rm -rf "$OUT"
 mkdir -p "$OUT"
+: >"$OUT/.chaosgen-test"
 go build -o "$OUT/chaosgen" ./cmd/chaosgen
 CG="$OUT/chaosgen"
 "$CG" train --preset tiny --model restricted --dataset mnist --steps 30 --eval-every 10 --eval-n 200 --out "$OUT/run"

@@ -49,8 +49,15 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the free runs (as chaosgen eval --seed)")
 	nnRows := flag.Int("nn", 2000, "rows of each set in the nearest-neighbour distances")
 	flag.Parse()
-	if *path == "" {
+	switch {
+	case flag.NArg() > 0:
+		log.Fatalf("unexpected argument %q (flags go before it)", flag.Arg(0))
+	case *path == "":
 		log.Fatal("--checkpoint is required")
+	case *n < indices.MinN:
+		log.Fatalf("--n %d: want ≥ %d", *n, indices.MinN)
+	case *nnRows < 2:
+		log.Fatalf("--nn %d: want ≥ 2", *nnRows)
 	}
 	openblas.Choose()
 	ck, err := chaoslib.LoadCheckpoint(*path)
@@ -60,6 +67,9 @@ func main() {
 	test, err := data.Load(ck.Config.Dataset, "test")
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *n > test.Len() {
+		log.Fatalf("--n %d: the %s test set has %d images", *n, ck.Config.Dataset, test.Len())
 	}
 	x := test.Head(*n).X
 	be := cpu.New(0)

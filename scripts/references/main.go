@@ -3,9 +3,10 @@
 // coverage; n = 10,000 by default), so that a model's scores can be read
 // against them:
 //
-//   - held-out images: the last n training images, an ideal generator that
-//     draws from the data distribution itself. Its EAAI is the floor at this
-//     n: sampling noise, and on MNIST the test digits' other writers.
+//   - held-out images: the n training images after the classifier's first
+//     10,000 (runs.ClassifierTrainSize), class-balanced, an ideal generator
+//     that draws from the data distribution itself. Its EAAI is the floor at
+//     this n: sampling noise, and on MNIST the test digits' other writers.
 //   - Gaussian: n draws of N(μ, Σ), μ and Σ the mean and covariance of all
 //     training images in s-space, each pixel then clamped to [−1, 1]: a
 //     generator that matches the data's first and second moments and
@@ -52,6 +53,9 @@ func main() {
 	samples := flag.String("samples", "", "also score these samples (.npy, n×784 or more rows, s-space), e.g. from chaosgen sample")
 	png := flag.String("png", "", "draw the first 32 images of the test set and of each generator side by side")
 	flag.Parse()
+	if flag.NArg() > 0 {
+		log.Fatalf("unexpected argument %q (flags go before it)", flag.Arg(0))
+	}
 	openblas.Choose()
 	d, err := runs.LoadData(*dataset)
 	if err != nil {
@@ -62,8 +66,7 @@ func main() {
 	}
 	test := d.Test.Head(*n).X
 	train := d.Train.X
-	// the last n rows: none of them is one of the classifier's first ClassifierTrainSize
-	heldOut := blas32.General{Rows: *n, Cols: train.Cols, Stride: train.Stride, Data: train.Data[(train.Rows-*n)*train.Stride:]}
+	heldOut := heldOutRows(train, *n)
 	mu, cov := moments(train)
 	refs := []reference{{"held-out images", heldOut}, {"Gaussian", gaussian(mu, cov, *n, rand.New(rand.NewPCG(*seed, streamGaussian)))}}
 	if *samples != "" {
@@ -105,6 +108,14 @@ type reference struct {
 // grid draws the first 32 rows of x, 4 to a row.
 func grid(x blas32.General) image.Image {
 	return plots.ImageGrid(chaoslib.Rows(x)[:min(32, x.Rows)], data.Side, 4, 2)
+}
+
+// heldOutRows returns the n training rows after the coverage classifier's
+// first runs.ClassifierTrainSize: class-balanced on both data sets, where
+// MNIST's last rows are not (1,742 ones and 421 fives among its last 10,000).
+func heldOutRows(train blas32.General, n int) blas32.General {
+	lo := runs.ClassifierTrainSize * train.Stride
+	return blas32.General{Rows: n, Cols: train.Cols, Stride: train.Stride, Data: train.Data[lo : lo+n*train.Stride]}
 }
 
 // moments returns the column means μ_j = ⟨x_j⟩ and the population

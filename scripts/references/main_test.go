@@ -5,6 +5,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"github.com/chaosgen/chaosgen/data"
+	"github.com/chaosgen/chaosgen/internal/datatest"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
@@ -64,6 +67,32 @@ func TestGaussian(t *testing.T) {
 	for _, v := range wide.Data {
 		if v < -1 || v > 1 {
 			t.Fatalf("value %g outside [−1, 1]", v)
+		}
+	}
+}
+
+// TestHeldOutRows: the held-out images are the rows after the classifier's
+// and, on both data sets, 1,000 of each class at n = 10,000.
+func TestHeldOutRows(t *testing.T) {
+	for _, ds := range data.Datasets() {
+		train, err := data.Load(ds, "train")
+		if err != nil {
+			datatest.Missing(t, err)
+			return
+		}
+		h := heldOutRows(train.X, 10000)
+		first := runs.ClassifierTrainSize
+		if h.Rows != 10000 || &h.Data[0] != &train.X.Data[first*train.X.Stride] {
+			t.Fatalf("%s: %d rows from another place than row %d", ds, h.Rows, first)
+		}
+		var count [data.Classes]int
+		for _, l := range train.Labels[first : first+h.Rows] {
+			count[l]++
+		}
+		for c, k := range count {
+			if k != 1000 {
+				t.Errorf("%s: class %d has %d of the 10,000 held-out images, want 1,000", ds, c, k)
+			}
 		}
 	}
 }
