@@ -27,7 +27,13 @@ go vet -tags cuda ./...
 
 echo "== cuda: go test -c -tags cuda ./gpu/"
 go test -c -tags cuda -o "$tmp/gpu.test" ./gpu/
-readelf -d "$tmp/gpu.test" | grep -E 'NEEDED.*(libcuda|libcublas)'
+needed=$(readelf -d "$tmp/gpu.test")
+for lib in libcuda.so.1 libcublas.so.11; do # both, as the header says
+	grep -F "NEEDED" <<<"$needed" | grep -F "[$lib]" || {
+		echo "cuda/ci-check: the GPU tests do not link $lib" >&2
+		exit 1
+	}
+done
 
 echo "== cuda: committed PTX matches the kernels"
 gen=$(sed -n 's|^//go:generate ||p' gpu/doc.go)
