@@ -6,8 +6,10 @@
 // module also pins gonbui's version in go.mod, so a notebook cell never asks
 // the module proxy for "latest".
 //
-// Outside a notebook (gonbui.IsNotebook is false) every function is a no-op,
-// so code that uses nbui also runs as a plain program or test.
+// Outside a notebook (gonbui.IsNotebook is false) every display function
+// (Image, Plot, Markdown, Table, HTML, the progress bars) is a no-op, so code
+// that uses nbui also runs as a plain program or test; the others (Must,
+// Notebook.Trained, Num, …) work as anywhere.
 //
 // Each display function waits until GoNB has received what it sent
 // (gonbui.Sync): GoNB stops reading a cell's output pipe when the cell's

@@ -1,7 +1,7 @@
 // Package plots draws the figures of Fournier & Urbani (2024): image grids of
 // samples (Fig. 2, Fig. 3a), receptive fields (Fig. 4) and index curves
-// (Fig. 3b, Fig. 5); the tutorial's trajectories, divergence and class
-// histogram; and the chaos plots beyond the paper, Lyapunov exponents
+// (Fig. 3b, Fig. 5); the tutorial's trajectories and divergence; bar
+// histograms (Fig. 4's smoothness); and the chaos plots beyond the paper, Lyapunov exponents
 // against the gain (LyapunovVsGain) and over training (ExponentsVsStep).
 //
 // It takes plain Go values, never chaoslib types, and it does not import

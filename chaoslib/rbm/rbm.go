@@ -28,16 +28,20 @@
 // # Training (non-persistent short-run, "Rdm-k")
 //
 // Every update draws a fresh minibatch of B data rows (with replacement) and
-// starts P chains from uniform random v ∈ {±1}^N; each chain makes k
-// synchronous Gibbs steps v → h → v. With ĥ(v) = tanh(Wᵀv + c) in both phases:
+// starts P chains from uniform random visibles (v ∈ {±1}^N for spin units,
+// {0,1}^N for binary ones); each chain makes k synchronous Gibbs steps
+// v → h → v. With ĥ(v) = ⟨h | v⟩ (tanh(Wᵀv + c) for spin units, σ(Wᵀv + c)
+// for binary ones) and the data's mean-field visibles d (s for spin units,
+// p = (s+1)/2 for binary ones), in both phases:
 //
-//	W ← W + η(⟨s ĥ(s)ᵀ⟩_data − ⟨v ĥ(v)ᵀ⟩_model)
-//	b ← b + η(⟨s⟩_data − ⟨v⟩_model)
-//	c ← c + η(⟨ĥ(s)⟩_data − ⟨ĥ(v)⟩_model)
+//	W ← W + η(⟨d ĥ(d)ᵀ⟩_data − ⟨v ĥ(v)ᵀ⟩_model)
+//	b ← b + η(⟨d⟩_data − ⟨v⟩_model)
+//	c ← c + η(⟨ĥ(d)⟩_data − ⟨ĥ(v)⟩_model)
 //
 // W starts from N(0, InitStd²) (at W = 0, c = 0 every gradient vanishes, so
 // a zero start never moves); c starts at 0, and b at 0 or, with InitBias
-// "data", at atanh of the data mean.
+// "data", at the field that gives the data mean m = ⟨s⟩ (InitVisibleBias:
+// atanh m for spin units, 2 atanh m for binary ones).
 //
 // # Samples
 //

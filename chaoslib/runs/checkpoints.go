@@ -48,7 +48,8 @@ func Checkpoints(run string) (paths []string, steps []int, err error) {
 }
 
 // legacyRBMFile is the one model file of RBM runs written before the RBM
-// shared the run loop (pretrained/rbm-*/ among them).
+// shared the run loop (as pretrained/rbm-*/ were, before they were
+// rebuilt with checkpoints/).
 const legacyRBMFile = "rbm.npz"
 
 // Latest returns run's newest checkpoint, or "" if it has none. An RBM run
@@ -69,8 +70,9 @@ func Latest(run string) (string, error) {
 	return "", nil
 }
 
-// LogSteps returns about perDecade log-spaced steps in [1, total] (1, 2, 5,
-// 10, 20, 50, … for perDecade = 3), always including total.
+// LogSteps returns about perDecade log-spaced steps in [1, total], the
+// rounded powers 10^(k/perDecade) (1, 2, 5, 10, 22, 46, 100, 215, 464, …
+// for perDecade = 3), always including total.
 func LogSteps(total, perDecade int) map[int]bool {
 	out := map[int]bool{total: true}
 	if total <= 0 {
