@@ -33,6 +33,9 @@ type EvalOptions struct {
 // relaxation e^{−t/τ} of ER, are the time the free runs actually reach; a
 // time between steps is an error naming the nearest whole ones.
 func Evaluate(m *Model, test blas32.General, n int, times []float64, o EvalOptions) ([]indices.Report, error) {
+	if err := indices.CheckMatrix(test); err != nil {
+		return nil, fmt.Errorf("chaoslib: evaluate: test set: %w", err)
+	}
 	if n <= 0 || n > test.Rows {
 		return nil, fmt.Errorf("chaoslib: evaluate: n = %d, but the test set has %d images", n, test.Rows)
 	}
@@ -48,6 +51,9 @@ func Evaluate(m *Model, test blas32.General, n int, times []float64, o EvalOptio
 		}
 	}
 	ref := blas32.General{Rows: n, Cols: test.Cols, Stride: test.Stride, Data: test.Data[:(n-1)*test.Stride+test.Cols]}
+	if err := indices.CheckSamples(ref); err != nil { // 0…255 pixels, say, would score without a word
+		return nil, fmt.Errorf("chaoslib: evaluate: test set (s-space, [−1, 1]): %w", err)
+	}
 	rng := rand.New(rand.NewPCG(o.Seed, StreamEval))
 	gens := m.Snapshots(n, times, rng)
 	out := make([]indices.Report, len(times))

@@ -278,7 +278,9 @@ func (m *Model) Norms() map[string]float64 {
 	return out
 }
 
-// Free releases the model's device memory.
+// Free releases the model's device memory. The model must not be used
+// afterwards: on the CPU its matrices are emptied, and a later call panics
+// on their sizes or reads zeros.
 func (m *Model) Free() {
 	for _, p := range m.params() {
 		m.be.Free(p.mat)

@@ -2,7 +2,10 @@ package chaoslib
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/chaosgen/chaosgen/data"
 )
 
 // Preset names: the starting values of a new run (`chaosgen train --preset`).
@@ -22,11 +25,15 @@ const (
 // PresetNames lists the presets, the default first.
 func PresetNames() []string { return []string{PresetTuned, PresetPaper, PresetTiny} }
 
-// Preset returns the named preset for arch trained on dataset ("": MNIST).
-// Only the tuned 2-layer model's M, η, g and T depend on the data set (Tuned);
-// the other values are the same for both, and the data set is recorded.
+// Preset returns the named preset for arch trained on dataset ("": MNIST;
+// else one of data.Datasets()). Only the tuned 2-layer model's M, η, g and T
+// depend on the data set (Tuned); the other values are the same for both,
+// and the data set is recorded.
 func Preset(name string, arch Arch, dataset string) (Config, error) {
 	var c Config
+	if dataset != "" && !slices.Contains(data.Datasets(), dataset) {
+		return c, fmt.Errorf("unknown data set %q (want %s)", dataset, strings.Join(data.Datasets(), ", "))
+	}
 	switch name {
 	case PresetTuned:
 		c = Tuned(arch, dataset)
@@ -60,7 +67,9 @@ func PaperMNIST(arch Arch) Config {
 	return c
 }
 
-// Tuned returns the `tuned` preset for arch on dataset ("": MNIST):
+// Tuned returns the `tuned` preset for arch on dataset ("": MNIST; any other
+// name is recorded but gets MNIST's values, so callers check it first, as
+// Preset does):
 // PaperMNIST's dt, τ, σ, B = P = 200, 10⁴ steps and sizes (but for the
 // hidden layer next to the pixels), with the
 // settings that gave the best indices at n = 10,000 in docs/TUNING.md.

@@ -74,6 +74,10 @@ func TestPresets(t *testing.T) {
 	if _, err := Preset("huge", Restricted, ""); err == nil || !strings.Contains(err.Error(), "tuned, paper, tiny") {
 		t.Errorf("unknown preset: %v", err)
 	}
+	// "fashion" would have got MNIST's tuned 2-layer values without a word
+	if _, err := Preset(PresetTuned, Restricted, "fashion"); err == nil || !strings.Contains(err.Error(), `unknown data set "fashion"`) {
+		t.Errorf("unknown data set: %v", err)
+	}
 }
 
 // sameFields compares two configs field by field through ConfigFields.

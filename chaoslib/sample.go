@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
 )
 
 // Sample runs n free chains from N(0, σ²) starts to time t (round(t/dt)
@@ -97,12 +98,21 @@ func (m *Model) snapshots(b *batch, times []float64) []blas32.General {
 //	v(t) = v(0)e^{−t/τ} + (1 − e^{−t/τ})((W + J_vh)φ(h*) + b),  ŝ = φ(v(t))
 //
 // (with ClampRelax "euler", the factor of t/dt Euler steps instead). It needs hidden layers, so it fails for the unrestricted model.
+// It also fails for data that are empty, malformed or outside [−1, 1]
+// (indices.CheckSamples) and for a time that the model cannot run to
+// (Config.StepsAt).
 func (m *Model) Reconstruct(s blas32.General, t float64, rng *rand.Rand) (blas32.General, error) {
 	if len(m.Layers) < 2 {
 		return blas32.General{}, fmt.Errorf("chaoslib: reconstruction needs hidden units; model %s has none", m.Cfg.Arch)
 	}
-	if s.Cols != m.Cfg.N {
-		return blas32.General{}, fmt.Errorf("chaoslib: Reconstruct: data has %d columns, model N = %d", s.Cols, m.Cfg.N)
+	if s.Cols != m.Cfg.N || s.Rows == 0 {
+		return blas32.General{}, fmt.Errorf("chaoslib: Reconstruct: data is %d×%d, model needs n×%d with n > 0", s.Rows, s.Cols, m.Cfg.N)
+	}
+	if err := indices.CheckSamples(s); err != nil {
+		return blas32.General{}, fmt.Errorf("chaoslib: Reconstruct: data (s-space, [−1, 1]): %w", err)
+	}
+	if _, err := m.Cfg.StepsAt(t); err != nil {
+		return blas32.General{}, fmt.Errorf("chaoslib: Reconstruct: %w", err)
 	}
 	b := m.newBatch(s.Rows)
 	defer m.freeBatch(b)

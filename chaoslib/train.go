@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
 )
 
 // Trainer runs contrastive Hebbian learning (CHL) on a model. Each step:
@@ -72,6 +73,9 @@ func NewTrainer(m *Model, data blas32.General) (*Trainer, error) {
 	if data.Cols != m.Cfg.N || data.Rows == 0 {
 		return nil, fmt.Errorf("chaoslib: training data is %d×%d, model needs n×%d with n > 0", data.Rows, data.Cols, m.Cfg.N)
 	}
+	if err := indices.CheckSamples(data); err != nil { // a bad Stride, or 0…255 pixels
+		return nil, fmt.Errorf("chaoslib: training data (s-space, [−1, 1]): %w", err)
+	}
 	if err := m.Cfg.checkRowsMemory(m.Cfg.BatchesBytes()); err != nil {
 		return nil, err
 	}
@@ -109,7 +113,8 @@ func clipCopy(x blas32.General, lim float32) blas32.General {
 	return out
 }
 
-// Close frees the trainer's buffers and its sampling model (not t.M).
+// Close frees the trainer's buffers and its sampling model (not t.M). The
+// trainer must not be used afterwards.
 func (t *Trainer) Close() {
 	t.M.freeBatch(t.clamped)
 	t.M.freeBatch(t.free)

@@ -79,11 +79,16 @@ func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Ce
 		return Census{}, fmt.Errorf("chaos: census of %d starts, want 1…%d (MaxCensusStarts)", o.Starts, MaxCensusStarts)
 	case !(o.Time > 0) || math.IsInf(o.Time, 0):
 		return Census{}, fmt.Errorf("chaos: census time %g, want finite > 0", o.Time)
+	case o.Time/m.Cfg.Dt > chaoslib.MaxEulerSteps+0.5:
+		return Census{}, fmt.Errorf("chaos: census time %g is %.3g Euler steps of dt = %g; at most %d", o.Time, o.Time/m.Cfg.Dt, m.Cfg.Dt, chaoslib.MaxEulerSteps)
 	case !(o.Distance > 0) || math.IsInf(o.Distance, 0):
 		return Census{}, fmt.Errorf("chaos: census distance %g, want finite > 0", o.Distance)
 	}
 	snaps := m.Snapshots(o.Starts, []float64{math.Max(0, o.Time-m.Cfg.T), o.Time}, rand.New(rand.NewPCG(o.Seed, streamStarts)))
 	before, end := snaps[0], snaps[1]
+	if err := m.CheckFinite(end, o.Time); err != nil {
+		return Census{}, err
+	}
 	N, P := end.Cols, end.Rows
 	c := Census{Starts: P, Time: m.Cfg.Dt * float64(m.Cfg.EulerSteps(o.Time)), Distance: o.Distance}
 	settled := make([]bool, P)

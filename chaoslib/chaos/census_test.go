@@ -3,6 +3,7 @@ package chaos
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -91,6 +92,9 @@ func TestCensusChaotic(t *testing.T) {
 	}
 	if c.Settled > 2 || len(c.Attractors) < 45 || c.Attractors[0].Class != -1 {
 		t.Errorf("%d settled, %d groups (class %d); want ≈ 0 settled, ≈ 50 groups, class −1", c.Settled, len(c.Attractors), c.Attractors[0].Class)
+	}
+	if _, err := TakeCensus(m, nil, CensusOptions{Starts: 2, Time: 1e9}); err == nil || !strings.Contains(err.Error(), "at most 1000000") {
+		t.Errorf("census to t = 1e9: %v", err)
 	}
 }
 

@@ -47,11 +47,22 @@ func NewClassifier(x blas32.General, labels []uint8, classes int) *Classifier {
 // Classes returns the number of classes.
 func (c *Classifier) Classes() int { return c.classes }
 
+// Cols returns the number of columns of the training set.
+func (c *Classifier) Cols() int { return c.train.Cols }
+
 // Predict returns the label of the nearest training sample for each row of x.
-// It panics if x has a different number of columns from the training set.
+// It panics if x is malformed (CheckMatrix), has a different number of
+// columns from the training set, or holds a NaN or ±Inf (no sample is
+// nearest to it).
 func (c *Classifier) Predict(x blas32.General) []uint8 {
+	if err := CheckMatrix(x); err != nil {
+		panic(fmt.Sprintf("chaoslib: indices: Predict: %v", err))
+	}
 	if x.Cols != c.train.Cols {
 		panic(fmt.Sprintf("chaoslib: indices: Predict: %d columns, classifier trained on %d", x.Cols, c.train.Cols))
+	}
+	if err := finite("predicted", x); err != nil {
+		panic(fmt.Sprintf("chaoslib: indices: Predict: %v", err))
 	}
 	nn, _ := nearestCross(dense64(to64(x)), dense64(c.train))
 	pred := make([]uint8, len(nn))

@@ -64,8 +64,41 @@ func centred(x blas32.General) blas64.General {
 	return xc
 }
 
-// sameCols panics unless a and b have the same number of columns.
-func sameCols(fn string, a, b blas32.General) {
+// CheckMatrix returns an error unless x is a well-formed row-major matrix:
+// Rows, Cols ≥ 0 and, when it has rows, Stride ≥ Cols (and ≥ 1) and Data
+// long enough for its last row. A literal that leaves Stride at 0 would
+// otherwise read every row as the first.
+func CheckMatrix(x blas32.General) error {
+	switch {
+	case x.Rows < 0 || x.Cols < 0:
+		return fmt.Errorf("matrix of %d×%d: sizes must be ≥ 0", x.Rows, x.Cols)
+	case x.Rows == 0:
+		return nil
+	case x.Stride < max(1, x.Cols):
+		return fmt.Errorf("matrix of %d×%d has Stride %d; it must be ≥ Cols (and ≥ 1)", x.Rows, x.Cols, x.Stride)
+	case len(x.Data) < (x.Rows-1)*x.Stride+x.Cols:
+		return fmt.Errorf("matrix of %d×%d (Stride %d) needs %d values; Data has %d", x.Rows, x.Cols, x.Stride, (x.Rows-1)*x.Stride+x.Cols, len(x.Data))
+	}
+	return nil
+}
+
+// samePair panics unless a and b are well-formed (CheckMatrix), non-empty,
+// finite sets with the same number of columns.
+func samePair(fn string, a, b blas32.General) {
+	for _, x := range []struct {
+		name string
+		m    blas32.General
+	}{{"data", a}, {"generated", b}} {
+		if err := CheckMatrix(x.m); err != nil {
+			panic(fmt.Sprintf("chaoslib: indices: %s: %s set: %v", fn, x.name, err))
+		}
+		if x.m.Rows == 0 {
+			panic(fmt.Sprintf("chaoslib: indices: %s: empty %s set", fn, x.name))
+		}
+		if err := finite(x.name, x.m); err != nil {
+			panic(fmt.Sprintf("chaoslib: indices: %s: %v", fn, err))
+		}
+	}
 	if a.Cols != b.Cols {
 		panic(fmt.Sprintf("chaoslib: indices: %s: column counts differ: %d vs %d", fn, a.Cols, b.Cols))
 	}

@@ -18,10 +18,10 @@ import (
 // where ⟨·⟩ is the average over the rows of a set and N is the number of
 // columns. The sets may have different numbers of rows. Covariances are
 // computed as C = (1/n) Xcᵀ Xc from the centred float64 matrix Xc (DSYRK) and
-// the sum is accumulated in float64. E2 panics if the column counts differ or
-// either set is empty.
+// the sum is accumulated in float64. E2 panics if the column counts differ,
+// or either set is empty, malformed (CheckMatrix) or holds a NaN or ±Inf.
 func E2(data, gen blas32.General) float64 {
-	sameCols("E2", data, gen)
+	samePair("E2", data, gen)
 	return e2FromCov(Covariance(data), Covariance(gen))
 }
 

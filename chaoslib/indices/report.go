@@ -33,9 +33,12 @@ func Score(data, gen blas32.General, clf *Classifier) (Report, error) {
 	if data.Rows < MinN {
 		return Report{}, fmt.Errorf("indices: %d samples per set; the indices need at least %d (one sample's covariance is 0)", data.Rows, MinN)
 	}
-	aa, err := EAAI(data, gen) // checks sizes, columns and finiteness first
+	aa, err := EAAI(data, gen) // checks layout, sizes, columns and finiteness first
 	if err != nil {
 		return Report{}, err
+	}
+	if clf != nil && clf.Cols() != gen.Cols {
+		return Report{}, fmt.Errorf("indices: the classifier was trained on %d columns, the samples have %d", clf.Cols(), gen.Cols)
 	}
 	cd, cg := Covariance(data), Covariance(gen)
 	r := Report{

@@ -197,8 +197,12 @@ func npyHeader(n, N int) []byte {
 }
 
 // CheckSamples returns an error naming the row and column of the first value
-// of x that is NaN, ±Inf or outside [−1 − RangeTol, 1 + RangeTol].
+// of x that is NaN, ±Inf or outside [−1 − RangeTol, 1 + RangeTol], or the
+// error of CheckMatrix for a malformed x.
 func CheckSamples(x blas32.General) error {
+	if err := CheckMatrix(x); err != nil {
+		return err
+	}
 	for i := range x.Rows {
 		for j, v := range row(x, i) {
 			f := float64(v)

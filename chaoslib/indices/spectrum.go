@@ -33,9 +33,10 @@ func Spectrum(x blas32.General) []float64 {
 //	Es = (1/N) Σ_k (λ^data_k − λ^gen_k)²,   k = 1 … N,
 //
 // with λ as returned by Spectrum, padded with zeros to length N. Es panics if
-// the column counts differ.
+// the column counts differ, or either set is empty, malformed (CheckMatrix)
+// or holds a NaN or ±Inf.
 func Es(data, gen blas32.General) float64 {
-	sameCols("Es", data, gen)
+	samePair("Es", data, gen)
 	return esFromSpectra(Spectrum(data), Spectrum(gen), data.Cols)
 }
 

@@ -31,6 +31,16 @@ func Complete(m *chaoslib.Model, x blas32.General, mask Mask, times []float64, s
 	if x.Cols != N || len(mask.Hidden) != N || x.Rows == 0 {
 		return nil, fmt.Errorf("inpaint: %d×%d images and a %d-pixel mask for a model with N = %d", x.Rows, x.Cols, len(mask.Hidden), N)
 	}
+	if err := indices.CheckMatrix(x); err != nil {
+		return nil, fmt.Errorf("inpaint: images: %w", err)
+	}
+	for _, t := range times {
+		if !(t >= 0) || math.IsInf(t, 0) {
+			return nil, fmt.Errorf("inpaint: time %g, want finite ≥ 0", t)
+		} else if t/m.Cfg.Dt > chaoslib.MaxEulerSteps+0.5 {
+			return nil, fmt.Errorf("inpaint: time %g is %.3g Euler steps of dt = %g; at most %d", t, t/m.Cfg.Dt, m.Cfg.Dt, chaoslib.MaxEulerSteps)
+		}
+	}
 	given := mask.Given()
 	lim := float32(1 - m.Cfg.DataClip)
 	vals := blas32.General{Rows: x.Rows, Cols: len(given), Stride: len(given), Data: make([]float32, x.Rows*len(given))}
@@ -47,13 +57,13 @@ func Complete(m *chaoslib.Model, x blas32.General, mask Mask, times []float64, s
 	out := make([]blas32.General, len(times))
 	done := 0
 	for _, i := range order(times) {
-		if t := times[i]; !(t >= 0) || math.IsInf(t, 0) {
-			return nil, fmt.Errorf("inpaint: time %g, want finite ≥ 0", t)
-		}
 		steps := m.Cfg.EulerSteps(times[i])
 		f.Step(steps - done)
 		done = steps
 		out[i] = f.Visible()
+		if err := m.CheckFinite(out[i], times[i]); err != nil {
+			return nil, err
+		}
 		for r := range x.Rows {
 			for _, p := range given {
 				out[i].Data[r*N+p] = x.Data[r*x.Stride+p]
@@ -144,6 +154,9 @@ func Bytes(cfg chaoslib.Config, n int) int64 {
 func Evaluate(m *chaoslib.Model, x blas32.General, labels []uint8, mean []float32, mask Mask, t float64, cls *indices.Classifier, seed uint64) (Result, blas32.General, error) {
 	if len(labels) != x.Rows || len(mean) != x.Cols {
 		return Result{}, blas32.General{}, fmt.Errorf("inpaint: %d labels and a %d-pixel mean for %d×%d images", len(labels), len(mean), x.Rows, x.Cols)
+	}
+	if cls == nil {
+		return Result{}, blas32.General{}, fmt.Errorf("inpaint: Evaluate needs a classifier for the class agreement")
 	}
 	c, err := Complete(m, x, mask, []float64{t}, seed)
 	if err != nil {

@@ -2,6 +2,7 @@ package inpaint
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -120,6 +121,23 @@ func TestCompleteClamps(t *testing.T) {
 	out, err := Complete(m, x, mask, []float64{40, 0}, 1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	noStride := x
+	noStride.Stride = 0
+	for _, tc := range []struct {
+		x     blas32.General
+		times []float64
+		want  string
+	}{
+		{x, []float64{1, 1e9}, "Euler steps of dt = 0.2; at most"},
+		{noStride, []float64{1}, "Stride 0"},
+	} {
+		if _, err := Complete(m, tc.x, mask, tc.times, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Complete at %v: %v, want an error containing %q", tc.times, err, tc.want)
+		}
+	}
+	if _, _, err := Evaluate(m, x, []uint8{0, 1, 2}, make([]float32, 4), mask, 1, nil, 1); err == nil || !strings.Contains(err.Error(), "needs a classifier") {
+		t.Errorf("Evaluate without a classifier: %v", err)
 	}
 	for r := range 3 {
 		if got := out[0].Data[r*4]; got != 1 {

@@ -74,6 +74,9 @@ func Latest(run string) (string, error) {
 // rounded powers 10^(k/perDecade) (1, 2, 5, 10, 22, 46, 100, 215, 464, …
 // for perDecade = 3), always including total.
 func LogSteps(total, perDecade int) map[int]bool {
+	if perDecade < 1 {
+		panic(fmt.Sprintf("runs: LogSteps: perDecade = %d; it must be ≥ 1", perDecade))
+	}
 	out := map[int]bool{total: true}
 	if total <= 0 {
 		return out

@@ -32,6 +32,12 @@ func RBMSamples(r *rbm.RBM, n int, seed uint64) blas32.General {
 // ScoreRBM scores n samples of RBMSamples (seeded by seed) against the first
 // n rows of test; Report.T holds k. This is how every RBM score is taken.
 func ScoreRBM(r *rbm.RBM, test blas32.General, n int, seed uint64, cl *indices.Classifier) (indices.Report, error) {
+	if err := indices.CheckMatrix(test); err != nil {
+		return indices.Report{}, fmt.Errorf("runs: ScoreRBM: test set: %w", err)
+	}
+	if n <= 0 || n > test.Rows {
+		return indices.Report{}, fmt.Errorf("runs: ScoreRBM: n = %d, but the test set has %d images", n, test.Rows)
+	}
 	rep, err := indices.Score(head(test, n), RBMSamples(r, n, seed), cl)
 	rep.T = float64(r.Cfg.K)
 	return rep, err

@@ -121,6 +121,12 @@ func TestLogSteps(t *testing.T) {
 			t.Errorf("LogSteps(100, 3) lacks %d: %v", s, got)
 		}
 	}
+	defer func() { // perDecade 0 looped for ever
+		if msg, _ := recover().(string); !strings.Contains(msg, "perDecade = 0") {
+			t.Errorf("LogSteps(100, 0): panic %q", msg)
+		}
+	}()
+	LogSteps(100, 0)
 }
 
 // TestReadRunRecordOldKey reads a shipped run's config.json, written before
@@ -362,5 +368,23 @@ func TestRefusedRunLeavesNoTrace(t *testing.T) {
 		if _, err := os.Lstat(filepath.Join(legacy, f)); err == nil {
 			t.Errorf("a refused --resume left %s", f)
 		}
+	}
+}
+
+// TestScoreRBMRefusesN: n beyond the test rows (a Head(8) shares the rows
+// after it, which were scored without a word) and n ≤ 0 are errors.
+func TestScoreRBMRefusesN(t *testing.T) {
+	r, err := rbm.New(rbm.Config{N: 16, M: 4, K: 1, LR: 0.01, Batch: 2, Chains: 2, Steps: 1, InitStd: 0.01, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := toySet(20, 16, 2).Head(8).X
+	for _, n := range []int{9, 0, -5} {
+		if _, err := ScoreRBM(r, test, n, 1, nil); err == nil || !strings.Contains(err.Error(), "the test set has 8 images") {
+			t.Errorf("n = %d: %v", n, err)
+		}
+	}
+	if _, err := ScoreRBM(r, test, 8, 1, nil); err != nil {
+		t.Error(err)
 	}
 }

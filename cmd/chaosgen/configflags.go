@@ -179,6 +179,9 @@ func (c *configFlags) config() (chaoslib.Config, error) {
 	dataset := ""
 	if setFlag(c.fs, "dataset") {
 		dataset = c.scratch.Dataset
+		if err := checkDataset(dataset); err != nil {
+			return chaoslib.Config{}, err
+		}
 	}
 	cfg, err := chaoslib.Preset(c.preset, arch, dataset)
 	if err != nil {

@@ -60,7 +60,8 @@ func (b *Backend) Threads() int { return b.pool.workers }
 // Name returns "cpu".
 func (*Backend) Name() string { return "cpu" }
 
-// Close stops the worker goroutines.
+// Close stops the worker goroutines; a second Close does nothing, and an
+// elementwise pass after Close panics.
 func (b *Backend) Close() error {
 	b.pool.close()
 	return nil

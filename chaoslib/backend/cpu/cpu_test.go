@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/chaosgen/chaosgen/chaoslib/backend"
@@ -181,4 +182,19 @@ func TestPassesAllocateNothing(t *testing.T) {
 	if allocs != 0 {
 		t.Fatalf("%.1f allocations per pass, want 0", allocs)
 	}
+}
+
+// TestCloseTwice: a second Close does nothing; a pass after Close panics
+// with a message, not on a closed channel.
+func TestCloseTwice(t *testing.T) {
+	b := New(2)
+	x := b.NewMat(2, 3)
+	b.Close()
+	b.Close()
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "used after Close") {
+			t.Errorf("a pass after Close: panic %q", msg)
+		}
+	}()
+	b.Tanh(x, x)
 }

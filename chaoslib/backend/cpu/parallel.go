@@ -40,6 +40,7 @@ type pool struct {
 	workers int
 	jobs    chan job
 	wg      sync.WaitGroup
+	closed  bool
 }
 
 // minChunk is the fewest elements worth handing to another goroutine.
@@ -61,6 +62,9 @@ func newPool(workers int) *pool {
 // run splits the rows×j.cols elements into row-aligned chunks and runs them
 // on the pool, the last chunk on the calling goroutine.
 func (p *pool) run(j job, rows int) {
+	if p.closed {
+		panic("chaoslib: cpu backend used after Close")
+	}
 	n := rows * j.cols
 	parts := min(p.workers, rows)
 	if n/minChunk < parts {
@@ -80,4 +84,10 @@ func (p *pool) run(j job, rows int) {
 	p.wg.Wait()
 }
 
-func (p *pool) close() { close(p.jobs) }
+// close stops the workers; a second close does nothing.
+func (p *pool) close() {
+	if !p.closed {
+		p.closed = true
+		close(p.jobs)
+	}
+}
