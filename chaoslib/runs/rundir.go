@@ -41,8 +41,8 @@ func CheckRun(dir, kind string) error {
 }
 
 // checkPlace refuses a folder among another run's own files (RunFile: in
-// its checkpoints/, say) or its checkpoints/ itself, and an unmarked folder whose files show a run of
-// another kind.
+// its checkpoints/, say) or its checkpoints/ itself, and an unmarked folder
+// whose files show a run of another kind.
 func checkPlace(dir, kind string) error {
 	run, ok := RunFile(dir)
 	if parent := filepath.Dir(filepath.Clean(dir)); !ok && filepath.Clean(dir) == CheckpointDir(parent) && isRun(parent) {

@@ -51,10 +51,10 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 	if dir == "" {
 		return nil, errors.New("empty folder name")
 	}
-	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+	st, statErr := os.Stat(dir)
+	if statErr == nil && !st.IsDir() {
 		return nil, fmt.Errorf("%s exists and is not a folder", dir)
 	}
-	_, statErr := os.Stat(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
