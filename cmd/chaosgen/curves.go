@@ -74,11 +74,13 @@ func runCurves(args []string) error {
 	if *title == "" {
 		*title = curvesTitle(dirs)
 	}
-	draw := func() (image.Image, error) { return figures.Fig5(*title, metrics) }
+	var img image.Image
+	var err error
 	if *x == "images" {
-		draw = func() (image.Image, error) { return figures.Fig5Images(*title, metrics, batch) }
+		img, err = figures.Fig5Images(*title, metrics, batch)
+	} else {
+		img, err = figures.Fig5(*title, metrics)
 	}
-	img, err := draw()
 	if err != nil {
 		return err
 	}
