@@ -101,3 +101,29 @@ func TestRunLoop(t *testing.T) {
 		t.Errorf("config.json: %+v (%v)", rec, err)
 	}
 }
+
+// TestReadMetricsCounts: step, n and coverage must be whole numbers ≥ 0 (a
+// step of NaN read as the most negative int before); other columns may be
+// NaN, and an empty ER is no ER.
+func TestReadMetricsCounts(t *testing.T) {
+	const header = "step,seconds,t,n,E2,Es,ER,EAAI,AA_truth,AA_syn,coverage\n"
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		row, want string
+	}{
+		{"NaN,0,4,10,0.1,0.1,,0.5,1,1,3", `column step: "NaN" is not a whole number`},
+		{"5,0,4,10.5,0.1,0.1,,0.5,1,1,3", `column n: "10.5" is not a whole number`},
+		{"5,0,4,10,0.1,0.1,,0.5,1,1,-1", `column coverage: "-1" is not a whole number`},
+		{"5,0,4,10,NaN,0.1,,0.5,1,1,3", ""},
+	} {
+		path := filepath.Join(dir, "metrics.csv")
+		os.WriteFile(path, []byte(header+tc.row+"\n"), 0o644)
+		rows, err := ReadMetrics(path)
+		switch {
+		case tc.want == "" && (err != nil || len(rows) != 1 || rows[0].Step != 5 || rows[0].ER != nil):
+			t.Errorf("%s: %+v, %v", tc.row, rows, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: %v, want an error containing %q", tc.row, err, tc.want)
+		}
+	}
+}

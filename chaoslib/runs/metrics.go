@@ -68,6 +68,11 @@ func parseMetrics(r io.Reader, path string) ([]MetricsRow, error) {
 				return nil, fmt.Errorf("%s line %d column %s: %q is not a number", path, i+2, MetricsColumns[j], s)
 			}
 		}
+		for _, j := range []int{0, 3, 10} { // step, n and coverage are whole counts
+			if w := v[j]; !(w >= 0 && w <= 1<<53 && w == math.Trunc(w)) {
+				return nil, fmt.Errorf("%s line %d column %s: %q is not a whole number ≥ 0", path, i+2, MetricsColumns[j], rec[j])
+			}
+		}
 		row := MetricsRow{Step: int(v[0]), Seconds: v[1], Report: indices.Report{T: v[2], N: int(v[3]),
 			E2: v[4], Es: v[5], EAAI: v[7], AATruth: v[8], AASyn: v[9], Coverage: int(v[10])}}
 		if !math.IsNaN(v[6]) {
