@@ -66,6 +66,7 @@ func TestMalformedInputs(t *testing.T) {
 	panics("Es of NaN", "value NaN at row 1, column 2", func() { Es(nan, good(4)) })
 	clf := NewClassifier(good(4), []uint8{0, 1, 0, 1}, 2)
 	panics("Predict of NaN", "value NaN at row 1, column 2", func() { clf.Predict(nan) })
+	panics("Coverage of −1 classes", "classes = -1", func() { Coverage(nil, -1, DefaultMinFrac) })
 
 	wide := blas32.General{Rows: 4, Cols: 5, Stride: 5, Data: make([]float32, 20)}
 	if _, err := Score(wide, wide, clf); err == nil || !strings.Contains(err.Error(), "classifier was trained on 3 columns, the samples have 5") {

@@ -95,9 +95,12 @@ func (c *Classifier) Accuracy(x blas32.General, labels []uint8) float64 {
 //
 //	covered = #{c : hist[c] > 0 and hist[c] ≥ minFrac · len(pred)}
 //
-// minFrac is usually DefaultMinFrac (0.03). Coverage panics if a prediction
-// is not below classes.
+// minFrac is usually DefaultMinFrac (0.03). Coverage panics if classes < 1
+// or a prediction is not below classes.
 func Coverage(pred []uint8, classes int, minFrac float64) (hist []int, covered int) {
+	if classes < 1 {
+		panic(fmt.Sprintf("chaoslib: indices: Coverage: classes = %d; it must be ≥ 1", classes))
+	}
 	hist = make([]int, classes)
 	for i, p := range pred {
 		if int(p) >= classes {

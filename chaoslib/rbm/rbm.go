@@ -377,8 +377,11 @@ func (r *RBM) gibbs(v, h blas32.General, k int, meanLast bool, rng *rand.Rand) {
 // Sample returns n samples in s-space: k Gibbs steps from uniform random
 // starts, then the visible conditional mean of the last hidden draw, mapped
 // to s = 2⟨v⟩ − 1 for binary units (see the package documentation). rng
-// drives every draw.
+// drives every draw. It panics if n < 0.
 func (r *RBM) Sample(n int, rng *rand.Rand) blas32.General {
+	if n < 0 {
+		panic(fmt.Sprintf("rbm: Sample of %d samples", n))
+	}
 	v, h := newMat(n, r.Cfg.N), newMat(n, r.Cfg.M)
 	if n > 0 {
 		r.gibbs(v, h, r.Cfg.K, true, rng)

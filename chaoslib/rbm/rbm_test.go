@@ -383,3 +383,13 @@ func TestBinaryUnits(t *testing.T) {
 		t.Errorf("Units ising: got %v, want an error naming Units", err)
 	}
 }
+
+// TestSampleNegative: a negative count panics by name, not in makeslice.
+func TestSampleNegative(t *testing.T) {
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "Sample of -1 samples") {
+			t.Errorf("Sample(-1): panic %q", msg)
+		}
+	}()
+	tiny(t, 2, 2).Sample(-1, rand.New(rand.NewPCG(1, 2)))
+}
