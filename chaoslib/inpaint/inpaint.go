@@ -84,8 +84,12 @@ func order(times []float64) []int {
 }
 
 // Baseline fills the hidden pixels of each row of x with the training mean
-// (mean[i] for pixel i) and keeps the given ones.
+// (mean[i] for pixel i) and keeps the given ones. It panics unless mean and
+// the mask have x's columns.
 func Baseline(x blas32.General, mean []float32, mask Mask) blas32.General {
+	if len(mean) != x.Cols || len(mask.Hidden) != x.Cols {
+		panic(fmt.Sprintf("inpaint: Baseline: a %d-pixel mean and a %d-pixel mask for %d-column images", len(mean), len(mask.Hidden), x.Cols))
+	}
 	out := blas32.General{Rows: x.Rows, Cols: x.Cols, Stride: x.Cols, Data: make([]float32, x.Rows*x.Cols)}
 	h := mask.HiddenPixels()
 	for r := range x.Rows {
@@ -98,7 +102,8 @@ func Baseline(x blas32.General, mean []float32, mask Mask) blas32.General {
 	return out
 }
 
-// ColumnMeans returns the mean of each column of x (the mean image).
+// ColumnMeans returns the mean of each column of x (the mean image); NaN
+// for every column when x has no rows.
 func ColumnMeans(x blas32.General) []float32 {
 	sum := make([]float64, x.Cols)
 	for r := range x.Rows {
@@ -114,8 +119,13 @@ func ColumnMeans(x blas32.General) []float32 {
 }
 
 // MSEHidden is the mean squared error over the hidden pixels of every row,
-// (1/(n·|H|)) Σ_r Σ_{i∈H} (y_ri − x_ri)², in s-space.
+// (1/(n·|H|)) Σ_r Σ_{i∈H} (y_ri − x_ri)², in s-space; NaN when there are
+// no rows or no hidden pixels. It panics unless y, x and the mask have the
+// same shape.
 func MSEHidden(y, x blas32.General, mask Mask) float64 {
+	if y.Rows != x.Rows || y.Cols != x.Cols || len(mask.Hidden) != x.Cols {
+		panic(fmt.Sprintf("inpaint: MSEHidden: %d×%d completions, %d×%d images and a %d-pixel mask", y.Rows, y.Cols, x.Rows, x.Cols, len(mask.Hidden)))
+	}
 	h := mask.HiddenPixels()
 	var s float64
 	for r := range x.Rows {

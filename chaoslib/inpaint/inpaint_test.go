@@ -86,6 +86,19 @@ func TestBaselineAndMSE(t *testing.T) {
 	if got := MSEHidden(b, x, m); math.Abs(got-0.25) > 1e-7 {
 		t.Errorf("MSE %g, want 0.25", got)
 	}
+	for name, f := range map[string]func(){ // shapes that disagree panic by name
+		"Baseline":  func() { Baseline(x, mean[:3], m) },
+		"MSEHidden": func() { MSEHidden(blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: b.Data[:4]}, x, m) },
+	} {
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.HasPrefix(msg, "inpaint: "+name) {
+					t.Errorf("%s of other shapes: panic %q", name, msg)
+				}
+			}()
+			f()
+		}()
+	}
 }
 
 func maxDiff(a, b []float32) float64 {
