@@ -29,6 +29,7 @@ func TestBadInputs(t *testing.T) {
 		err  error
 		want string
 	}{
+		{"New without a backend", second(New(cfg, nil)), "needs a backend"},
 		{"Evaluate, no stride", second(Evaluate(m, noStride, 4, []float64{cfg.T}, EvalOptions{})), "Stride 0"},
 		{"Evaluate, 0…255", second(Evaluate(m, pixels, 4, []float64{cfg.T}, EvalOptions{})), "outside [-1, 1]"},
 		{"NewTrainer, no stride", second(NewTrainer(m, noStride)), "Stride 0"},

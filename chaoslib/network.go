@@ -1,6 +1,7 @@
 package chaoslib
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -46,9 +47,12 @@ type Model struct {
 }
 
 // New builds the model of cfg on be: trained parameters at 0, fixed couplings
-// drawn from cfg.Seed. It refuses a config that fails Validate or whose
-// matrices need more memory than is available (CheckMemory).
+// drawn from cfg.Seed. It refuses a nil be, a config that fails Validate,
+// and one whose matrices need more memory than is available (CheckMemory).
 func New(cfg Config, be backend.Backend) (*Model, error) {
+	if be == nil {
+		return nil, errors.New("chaoslib: New needs a backend (cpu.New, or device.Open of package device)")
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
