@@ -43,14 +43,10 @@ const stepTol = 1e-6
 // time between steps, the nearest times that are whole. It assumes a valid
 // Dt (Validate).
 func (c Config) StepsAt(t float64) (int, error) {
-	if math.IsNaN(t) || math.IsInf(t, 0) || t < 0 {
-		return 0, fmt.Errorf("time %g must be finite and ≥ 0", t)
+	if err := c.CheckTime(t); err != nil {
+		return 0, err
 	}
-	q := t / c.Dt // no overflow: t and dt are finite, dt > 0, q may be +Inf only for t/dt beyond float64
-	if q > MaxEulerSteps+0.5 {
-		return 0, fmt.Errorf("time %g is %.3g Euler steps of dt = %g; at most %d are allowed (t ≤ %g)",
-			t, q, c.Dt, MaxEulerSteps, MaxEulerSteps*c.Dt)
-	}
+	q := t / c.Dt
 	k := math.Round(q)
 	if math.Abs(q-k) > stepTol {
 		lo, hi := math.Floor(q), math.Ceil(q)
@@ -61,6 +57,20 @@ func (c Config) StepsAt(t float64) (int, error) {
 		return 0, fmt.Errorf("time %g is not a whole number of Euler steps of dt = %g (t/dt = %g); use %s", t, c.Dt, q, use)
 	}
 	return int(k), nil
+}
+
+// CheckTime returns an error unless t is a time that EulerSteps takes:
+// finite, ≥ 0 and at most MaxEulerSteps steps of dt. Unlike StepsAt, it lets
+// t fall between steps (EulerSteps rounds it). It assumes a valid Dt.
+func (c Config) CheckTime(t float64) error {
+	if math.IsNaN(t) || math.IsInf(t, 0) || t < 0 {
+		return fmt.Errorf("time %g must be finite and ≥ 0", t)
+	}
+	if q := t / c.Dt; q > MaxEulerSteps+0.5 { // no overflow: t and dt are finite, dt > 0
+		return fmt.Errorf("time %g is %.3g Euler steps of dt = %g; at most %d are allowed (t ≤ %g)",
+			t, q, c.Dt, MaxEulerSteps, MaxEulerSteps*c.Dt)
+	}
+	return nil
 }
 
 // EulerSteps returns round(t/dt), the Euler steps that Sample and the

@@ -79,8 +79,8 @@ func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Ce
 		return Census{}, fmt.Errorf("chaos: census of %d starts, want 1…%d (MaxCensusStarts)", o.Starts, MaxCensusStarts)
 	case !(o.Time > 0) || math.IsInf(o.Time, 0):
 		return Census{}, fmt.Errorf("chaos: census time %g, want finite > 0", o.Time)
-	case o.Time/m.Cfg.Dt > chaoslib.MaxEulerSteps+0.5:
-		return Census{}, fmt.Errorf("chaos: census time %g is %.3g Euler steps of dt = %g; at most %d", o.Time, o.Time/m.Cfg.Dt, m.Cfg.Dt, chaoslib.MaxEulerSteps)
+	case m.Cfg.CheckTime(o.Time) != nil:
+		return Census{}, fmt.Errorf("chaos: census %w", m.Cfg.CheckTime(o.Time))
 	case !(o.Distance > 0) || math.IsInf(o.Distance, 0):
 		return Census{}, fmt.Errorf("chaos: census distance %g, want finite > 0", o.Distance)
 	}

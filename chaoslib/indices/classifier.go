@@ -62,7 +62,7 @@ func (c *Classifier) Predict(x blas32.General) []uint8 {
 		panic(fmt.Sprintf("chaoslib: indices: Predict: %d columns, classifier trained on %d", x.Cols, c.train.Cols))
 	}
 	if err := finite("predicted", x); err != nil {
-		panic(fmt.Sprintf("chaoslib: indices: Predict: %v", err))
+		panic(fmt.Sprintf("chaoslib: %s (Predict)", err))
 	}
 	nn, _ := nearestCross(dense64(to64(x)), dense64(c.train))
 	pred := make([]uint8, len(nn))
@@ -73,7 +73,7 @@ func (c *Classifier) Predict(x blas32.General) []uint8 {
 }
 
 // Accuracy is the fraction of the rows of x whose predicted label equals
-// labels[i]; 0 for an empty set. It panics if len(labels) ≠ x.Rows.
+// labels[i]; 0 for an empty set. It panics if len(labels) ≠ x.Rows, and where Predict panics.
 func (c *Classifier) Accuracy(x blas32.General, labels []uint8) float64 {
 	if len(labels) != x.Rows {
 		panic(fmt.Sprintf("chaoslib: indices: Accuracy: %d labels for %d samples", len(labels), x.Rows))

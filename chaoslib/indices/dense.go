@@ -82,21 +82,33 @@ func CheckMatrix(x blas32.General) error {
 	return nil
 }
 
+// checkSets is CheckMatrix of the data and the generated set, the error
+// naming the set.
+func checkSets(data, gen blas32.General) error {
+	if err := CheckMatrix(data); err != nil {
+		return fmt.Errorf("data set: %w", err)
+	}
+	if err := CheckMatrix(gen); err != nil {
+		return fmt.Errorf("generated set: %w", err)
+	}
+	return nil
+}
+
 // samePair panics unless a and b are well-formed (CheckMatrix), non-empty,
 // finite sets with the same number of columns.
 func samePair(fn string, a, b blas32.General) {
+	if err := checkSets(a, b); err != nil {
+		panic(fmt.Sprintf("chaoslib: indices: %s: %v", fn, err))
+	}
 	for _, x := range []struct {
 		name string
 		m    blas32.General
 	}{{"data", a}, {"generated", b}} {
-		if err := CheckMatrix(x.m); err != nil {
-			panic(fmt.Sprintf("chaoslib: indices: %s: %s set: %v", fn, x.name, err))
-		}
 		if x.m.Rows == 0 {
 			panic(fmt.Sprintf("chaoslib: indices: %s: empty %s set", fn, x.name))
 		}
 		if err := finite(x.name, x.m); err != nil {
-			panic(fmt.Sprintf("chaoslib: indices: %s: %v", fn, err))
+			panic(fmt.Sprintf("chaoslib: %s (%s)", err, fn))
 		}
 	}
 	if a.Cols != b.Cols {

@@ -73,13 +73,8 @@ type eaaiCost struct {
 // eaai is EAAI, also returning its cost.
 func eaai(data, gen blas32.General) (AA, eaaiCost, error) {
 	var cost eaaiCost
-	for _, x := range []struct {
-		name string
-		m    blas32.General
-	}{{"data", data}, {"generated", gen}} {
-		if err := CheckMatrix(x.m); err != nil {
-			return AA{}, cost, fmt.Errorf("indices: EAAI: %s set: %w", x.name, err)
-		}
+	if err := checkSets(data, gen); err != nil {
+		return AA{}, cost, fmt.Errorf("indices: EAAI: %w", err)
 	}
 	if data.Rows != gen.Rows {
 		return AA{}, cost, fmt.Errorf("indices: EAAI needs sets of equal size: %d data vs %d generated samples", data.Rows, gen.Rows)

@@ -33,12 +33,12 @@ func Score(data, gen blas32.General, clf *Classifier) (Report, error) {
 	if data.Rows < MinN {
 		return Report{}, fmt.Errorf("indices: %d samples per set; the indices need at least %d (one sample's covariance is 0)", data.Rows, MinN)
 	}
+	if clf != nil && clf.Cols() != gen.Cols { // before EAAI, the costly part
+		return Report{}, fmt.Errorf("indices: the classifier was trained on %d columns, the samples have %d", clf.Cols(), gen.Cols)
+	}
 	aa, err := EAAI(data, gen) // checks layout, sizes, columns and finiteness first
 	if err != nil {
 		return Report{}, err
-	}
-	if clf != nil && clf.Cols() != gen.Cols {
-		return Report{}, fmt.Errorf("indices: the classifier was trained on %d columns, the samples have %d", clf.Cols(), gen.Cols)
 	}
 	cd, cg := Covariance(data), Covariance(gen)
 	r := Report{

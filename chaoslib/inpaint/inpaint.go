@@ -7,7 +7,6 @@ package inpaint
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -35,10 +34,8 @@ func Complete(m *chaoslib.Model, x blas32.General, mask Mask, times []float64, s
 		return nil, fmt.Errorf("inpaint: images: %w", err)
 	}
 	for _, t := range times {
-		if !(t >= 0) || math.IsInf(t, 0) {
-			return nil, fmt.Errorf("inpaint: time %g, want finite ≥ 0", t)
-		} else if t/m.Cfg.Dt > chaoslib.MaxEulerSteps+0.5 {
-			return nil, fmt.Errorf("inpaint: time %g is %.3g Euler steps of dt = %g; at most %d", t, t/m.Cfg.Dt, m.Cfg.Dt, chaoslib.MaxEulerSteps)
+		if err := m.Cfg.CheckTime(t); err != nil {
+			return nil, fmt.Errorf("inpaint: %w", err)
 		}
 	}
 	given := mask.Given()

@@ -76,10 +76,12 @@ func EnsureRun(ctx context.Context, root string, c Case, cfg chaoslib.Config, be
 // CheckCase refuses the folder root/<case> as EnsureRun would, without
 // training anything or creating the folder: a caller that ensures several
 // runs checks them all first, so that a refusal does not come after hours
-// of training others. A missing run is not an error.
+// of training others. A missing run is not an error, and a finished one
+// (to cfg.Steps) is only read, so its folder need not be writable.
 func CheckCase(root string, c Case, cfg chaoslib.Config) error {
 	dir := filepath.Join(root, c.Name())
-	if _, err := checkRun(dir, cfg); err != nil {
+	steps, err := checkRun(dir, cfg)
+	if err != nil || (len(steps) > 0 && steps[len(steps)-1] >= cfg.Steps) {
 		return err
 	}
 	return CheckRun(dir, KindTrain)

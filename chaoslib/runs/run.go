@@ -185,13 +185,14 @@ func Run(l Learner, o RunOptions) (RunResult, error) {
 	if err != nil {
 		return res, err
 	}
-	wrote = true
 	if err := os.MkdirAll(CheckpointDir(o.Dir), 0o755); err != nil {
 		return res, err
 	}
 	if err := chaoslib.WriteFileAtomic(RecordPath(o.Dir), append(js, '\n')); err != nil {
+		os.Remove(CheckpointDir(o.Dir)) // if empty: Abandon then finds the folder as it was
 		return res, err
 	}
+	wrote = true
 	evaluate := func() error {
 		done, _ := l.Steps()
 		rep, err := l.Evaluate(o.Test.X, o.EvalN, o.Classifier)

@@ -344,14 +344,15 @@ func TestTrainRefusals(t *testing.T) {
 // none, and a refused --resume of a run folder written before the marker
 // (as pretrained/'s) does not mark it.
 func TestRefusedRunLeavesNoTrace(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "missing")
+	top := filepath.Join(t.TempDir(), "missing")
+	missing := filepath.Join(top, "a", "b") // three folders that the claim makes
 	cfg, o := toyOptions(t, missing, 4)
 	o.Resume = true
 	if _, err := Train(cfg, o); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Errorf("--resume of a missing folder: %v", err)
 	}
-	if _, err := os.Lstat(missing); err == nil {
-		t.Error("a refused --resume made its folder")
+	if _, err := os.Lstat(top); err == nil {
+		t.Error("a refused --resume left folders it made")
 	}
 
 	legacy := t.TempDir()

@@ -77,14 +77,14 @@ func runFigures(args []string) error {
 		return err
 	}
 	defer be.Close()
-	sets := map[string]*runs.Data{}
-	for _, ds := range dss {
-		fmt.Fprintf(os.Stderr, "loading %s …\n", ds)
-		if sets[ds], err = runs.LoadData(ds); err != nil {
+	for _, ds := range dss { // each data set is read (and checked) here, then again for its figures: one in memory at a time
+		fmt.Fprintf(os.Stderr, "checking %s …\n", ds)
+		d, err := runs.LoadData(ds)
+		if err != nil {
 			return err
 		}
-		if *n > sets[ds].Test.Len() {
-			return fmt.Errorf("--n %d: the %s test split has %d images", *n, ds, sets[ds].Test.Len())
+		if *n > d.Test.Len() {
+			return fmt.Errorf("--n %d: the %s test split has %d images", *n, ds, d.Test.Len())
 		}
 		for _, a := range chaoslib.Archs() {
 			c := runs.Case{Arch: a, Dataset: ds}
@@ -121,7 +121,11 @@ func runFigures(args []string) error {
 		return nil
 	}
 	for _, ds := range dss {
-		d := sets[ds]
+		fmt.Fprintf(os.Stderr, "loading %s …\n", ds)
+		d, err := runs.LoadData(ds)
+		if err != nil {
+			return err
+		}
 		models := map[chaoslib.Arch]*chaoslib.Model{}
 		ckpts := map[chaoslib.Arch]string{}
 		metrics := map[string][]runs.MetricsRow{}

@@ -144,7 +144,7 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 		e, err := chaos.Measure(m, o)
 		m.Free()
 		if err != nil {
-			return fmt.Errorf("--g %g (g_v %g): %w", c.G, c.GVisible, err)
+			return fmt.Errorf("%s: %w", gainText(c), err)
 		}
 		fmt.Fprintf(os.Stderr, "g = %g: λ_max = %.4f ± %.4f, λ_T = %.4f ± %.4f\n", c.G, e.LambdaMax, e.LambdaMaxSpread, e.LambdaT, e.LambdaTSpread)
 		out = append(out, lyapunovRow{Estimate: e, Arch: c.Arch, N: c.N, Hidden: c.Hidden, GVisible: c.GVisible, Dt: c.Dt, Seed: o.Seed, Step: step})
@@ -185,4 +185,13 @@ func parseFloatList(name, s string) ([]float64, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// gainText names a network's gains for an error: g, and g_v where it is set
+// (0 means the same as g).
+func gainText(c chaoslib.Config) string {
+	if c.GVisible != 0 {
+		return fmt.Sprintf("g = %g, g_v = %g", c.G, c.GVisible)
+	}
+	return fmt.Sprintf("g = %g", c.G)
 }

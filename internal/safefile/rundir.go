@@ -25,10 +25,10 @@ const (
 // RunDir is a claimed run folder; Release gives it up, Abandon gives it up
 // as it was before the claim.
 type RunDir struct {
-	Dir     string
-	lock    *os.File
-	created bool // the claim made Dir
-	marked  bool // the claim wrote KindFile
+	Dir    string
+	lock   *os.File
+	made   string // the highest folder the claim made (Dir or one above it); "" if none
+	marked bool   // the claim wrote KindFile
 }
 
 // ClaimRunDir prepares dir for a run of the given kind and locks it:
@@ -51,9 +51,15 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 	if dir == "" {
 		return nil, errors.New("empty folder name")
 	}
-	st, statErr := os.Stat(dir)
-	if statErr == nil && !st.IsDir() {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return nil, fmt.Errorf("%s exists and is not a folder", dir)
+	}
+	made := ""
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); !os.IsNotExist(err) || d == filepath.Dir(d) {
+			break
+		}
+		made = d
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -62,7 +68,7 @@ func ClaimRunDir(dir, kind string, recognise func(dir string) bool, warn func(st
 		return nil, err // refused before taking a lock
 	}
 	beforeLock(dir)
-	r := &RunDir{Dir: dir, created: os.IsNotExist(statErr)}
+	r := &RunDir{Dir: dir, made: made}
 	if err := r.takeLock(warn); err != nil {
 		return nil, err
 	}
@@ -229,8 +235,10 @@ func (r *RunDir) takeLock(warn func(string)) error {
 
 // Abandon releases the folder and undoes the claim, for a command refused
 // after its claim and before it wrote anything: it removes the marker if
-// the claim wrote it, and the folder if the claim made it and it is empty
-// again. An unmarked run folder (pretrained/'s) stays unmarked.
+// the claim wrote it, and the folders the claim made (Dir and those above
+// it) that are empty again. An unmarked run folder (pretrained/'s) stays
+// unmarked. A command that claims the folder between the release and the
+// removal keeps it: os.Remove fails on a folder with its lock file in it.
 func (r *RunDir) Abandon() {
 	if r == nil || r.lock == nil {
 		return
@@ -239,8 +247,13 @@ func (r *RunDir) Abandon() {
 		os.Remove(filepath.Join(r.Dir, KindFile))
 	}
 	r.Release()
-	if r.created {
-		os.Remove(r.Dir) // fails, harmlessly, unless empty
+	if r.made == "" {
+		return
+	}
+	for d := filepath.Clean(r.Dir); ; d = filepath.Dir(d) {
+		if os.Remove(d) != nil || d == r.made {
+			return
+		}
 	}
 }
 

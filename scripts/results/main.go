@@ -58,9 +58,6 @@ func main() {
 func run(dir string, n, checkN int, grids string) error {
 	be := cpu.New(0)
 	defer be.Close()
-	if err := os.MkdirAll(grids, 0o755); err != nil {
-		return err
-	}
 	var entries []Entry
 	for _, ds := range data.Datasets() {
 		d, err := runs.LoadData(ds)
@@ -106,7 +103,7 @@ func run(dir string, n, checkN int, grids string) error {
 				}
 			}
 			img := figures.Fig2(ds, d.Test, map[chaoslib.Arch]*chaoslib.Model{c.Arch: m}, 40, 1)
-			if err := plots.SavePNG(filepath.Join(grids, c.Name()+".png"), img); err != nil {
+			if err := saveGrid(grids, c.Name(), img); err != nil {
 				return err
 			}
 			m.Free()
@@ -178,7 +175,16 @@ func scoreRBM(run string, d *runs.Data, checkN, n int, grids string) (*Entry, er
 	gen := runs.RBMSamples(r, 40, 1)
 	img := plots.LabelledGrids([]string{d.Test.Dataset + "\ntest data", fmt.Sprintf("RBM baseline\nvisible means after k = %d Gibbs steps", r.Cfg.K)},
 		[]image.Image{plots.ImageGrid(chaoslib.Rows(d.Test.Head(40).X), data.Side, 10, 1), plots.ImageGrid(chaoslib.Rows(gen), data.Side, 10, 1)})
-	return e, plots.SavePNG(filepath.Join(grids, e.Name+".png"), img)
+	return e, saveGrid(grids, e.Name, img)
+}
+
+// saveGrid writes a model's sample grid as grids/<name>.png, making grids
+// when it is missing.
+func saveGrid(grids, name string, img image.Image) error {
+	if err := os.MkdirAll(grids, 0o755); err != nil {
+		return err
+	}
+	return plots.SavePNG(filepath.Join(grids, name+".png"), img)
 }
 
 func markdown(entries []Entry, n int, grids string) string {

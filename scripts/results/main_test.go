@@ -29,8 +29,10 @@ func TestRelativeOut(t *testing.T) {
 // RESULTS.md and results.json unwritten (before, an empty table replaced
 // them); a case folder whose checkpoints/ is a file is an error, not a skip.
 func TestRunRefusesNothing(t *testing.T) {
-	if _, err := data.Load("mnist", "test"); err != nil {
-		datatest.Missing(t, err)
+	for _, ds := range data.Datasets() { // run loads both
+		if _, err := data.Load(ds, "test"); err != nil {
+			datatest.Missing(t, err)
+		}
 	}
 	dir := t.TempDir()
 	t.Chdir(dir)
@@ -39,7 +41,7 @@ func TestRunRefusesNothing(t *testing.T) {
 	if err := run(empty, 20, 20, filepath.Join(dir, "grids")); err == nil || !strings.Contains(err.Error(), "nothing to score") {
 		t.Errorf("empty folder: %v", err)
 	}
-	for _, f := range []string{"RESULTS.md", filepath.Join(empty, "results.json")} {
+	for _, f := range []string{"RESULTS.md", filepath.Join(empty, "results.json"), filepath.Join(dir, "grids")} {
 		if _, err := os.Stat(f); err == nil {
 			t.Errorf("%s written", f)
 		}
