@@ -79,10 +79,11 @@ func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Ce
 		return Census{}, fmt.Errorf("chaos: census of %d starts, want 1…%d (MaxCensusStarts)", o.Starts, MaxCensusStarts)
 	case !(o.Time > 0) || math.IsInf(o.Time, 0):
 		return Census{}, fmt.Errorf("chaos: census time %g, want finite > 0", o.Time)
-	case m.Cfg.CheckTime(o.Time) != nil:
-		return Census{}, fmt.Errorf("chaos: census %w", m.Cfg.CheckTime(o.Time))
 	case !(o.Distance > 0) || math.IsInf(o.Distance, 0):
 		return Census{}, fmt.Errorf("chaos: census distance %g, want finite > 0", o.Distance)
+	}
+	if err := m.Cfg.CheckTime(o.Time); err != nil {
+		return Census{}, fmt.Errorf("chaos: census %w", err)
 	}
 	snaps := m.Snapshots(o.Starts, []float64{math.Max(0, o.Time-m.Cfg.T), o.Time}, rand.New(rand.NewPCG(o.Seed, streamStarts)))
 	before, end := snaps[0], snaps[1]
