@@ -85,6 +85,9 @@ func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Ce
 	if err := m.Cfg.CheckTime(o.Time); err != nil {
 		return Census{}, fmt.Errorf("chaos: census %w", err)
 	}
+	if cls != nil && cls.Cols() != m.Cfg.N {
+		return Census{}, fmt.Errorf("chaos: census: the classifier reads %d pixels, the model has N = %d", cls.Cols(), m.Cfg.N)
+	}
 	snaps := m.Snapshots(o.Starts, []float64{math.Max(0, o.Time-m.Cfg.T), o.Time}, rand.New(rand.NewPCG(o.Seed, streamStarts)))
 	before, end := snaps[0], snaps[1]
 	if err := m.CheckFinite(end, o.Time); err != nil {

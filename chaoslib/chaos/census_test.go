@@ -98,14 +98,18 @@ func TestCensusChaotic(t *testing.T) {
 	}
 }
 
-// TestCensusLimits: more than MaxCensusStarts starts are refused before
-// any run; CensusBytes for the restricted model (N = 784, M = 500) and P =
+// TestCensusLimits: more than MaxCensusStarts starts, or a classifier of
+// other pixels than the model's N, are refused before any run; CensusBytes for the restricted model (N = 784, M = 500) and P =
 // 10 is, by hand, the batch 4·10·(3·1284 + 784) = 185,440 B plus three
 // read-outs 3·4·10·784 = 94,080 B.
 func TestCensusLimits(t *testing.T) {
 	m := small(t, chaoslib.Unrestricted, 2, 20)
 	if _, err := TakeCensus(m, nil, CensusOptions{Starts: MaxCensusStarts + 1, Time: 1}); err == nil {
 		t.Errorf("a census of %d starts was run", MaxCensusStarts+1)
+	}
+	other := indices.NewClassifier(blas32.General{Rows: 1, Cols: 21, Stride: 21, Data: make([]float32, 21)}, []uint8{0}, 10)
+	if _, err := TakeCensus(m, other, CensusOptions{Starts: 2, Time: 1}); err == nil || !strings.Contains(err.Error(), "21 pixels") {
+		t.Errorf("a census with a classifier of 21 pixels for N = 20: %v", err)
 	}
 	cfg := chaoslib.PaperMNIST(chaoslib.Restricted)
 	if got, want := CensusBytes(cfg, 10), int64(185_440+94_080); got != want {

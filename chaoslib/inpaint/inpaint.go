@@ -19,7 +19,8 @@ import (
 // streamStarts is the PCG stream of the initial states of the completions.
 const streamStarts = 0x696e7061696e74 // "inpaint"
 
-// Complete completes each row of x (n×N, s-space) at each of times. The
+// Complete completes each row of x (n×N, s-space: finite, in [−1, 1]) at
+// each of times. The
 // given pixels of mask are clamped to x, clipped to ±(1 − ε) when the
 // model was trained with data clip ε (as the network saw its data); the
 // hidden pixels are the read-out φ(v(t)). In the returned images the given
@@ -30,8 +31,8 @@ func Complete(m *chaoslib.Model, x blas32.General, mask Mask, times []float64, s
 	if x.Cols != N || len(mask.Hidden) != N || x.Rows == 0 {
 		return nil, fmt.Errorf("inpaint: %d×%d images and a %d-pixel mask for a model with N = %d", x.Rows, x.Cols, len(mask.Hidden), N)
 	}
-	if err := indices.CheckMatrix(x); err != nil {
-		return nil, fmt.Errorf("inpaint: images: %w", err)
+	if err := indices.CheckSamples(x); err != nil {
+		return nil, fmt.Errorf("inpaint: images (s-space, [−1, 1]): %w", err)
 	}
 	for _, t := range times {
 		if err := m.Cfg.CheckTime(t); err != nil {
@@ -82,10 +83,13 @@ func order(times []float64) []int {
 
 // Baseline fills the hidden pixels of each row of x with the training mean
 // (mean[i] for pixel i) and keeps the given ones. It panics unless mean and
-// the mask have x's columns.
+// the mask have x's columns and x is a well-formed matrix.
 func Baseline(x blas32.General, mean []float32, mask Mask) blas32.General {
 	if len(mean) != x.Cols || len(mask.Hidden) != x.Cols {
 		panic(fmt.Sprintf("inpaint: Baseline: a %d-pixel mean and a %d-pixel mask for %d-column images", len(mean), len(mask.Hidden), x.Cols))
+	}
+	if err := indices.CheckMatrix(x); err != nil {
+		panic("inpaint: Baseline: images: " + err.Error())
 	}
 	out := blas32.General{Rows: x.Rows, Cols: x.Cols, Stride: x.Cols, Data: make([]float32, x.Rows*x.Cols)}
 	h := mask.HiddenPixels()
@@ -164,6 +168,17 @@ func Evaluate(m *chaoslib.Model, x blas32.General, labels []uint8, mean []float3
 	}
 	if cls == nil {
 		return Result{}, blas32.General{}, fmt.Errorf("inpaint: Evaluate needs a classifier for the class agreement")
+	}
+	if cls.Cols() != x.Cols {
+		return Result{}, blas32.General{}, fmt.Errorf("inpaint: the classifier reads %d pixels, the images have %d", cls.Cols(), x.Cols)
+	}
+	if err := indices.CheckSamples(blas32.General{Rows: 1, Cols: len(mean), Stride: len(mean), Data: mean}); err != nil {
+		return Result{}, blas32.General{}, fmt.Errorf("inpaint: the mean image: %w", err)
+	}
+	for r, l := range labels {
+		if int(l) >= cls.Classes() {
+			return Result{}, blas32.General{}, fmt.Errorf("inpaint: label %d of row %d: the classifier knows classes 0…%d", l, r, cls.Classes()-1)
+		}
 	}
 	c, err := Complete(m, x, mask, []float64{t}, seed)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/backend/cpu"
+	"github.com/chaosgen/chaosgen/chaoslib/indices"
 )
 
 // TestParseMask counts and places the hidden pixels of each mask on 28×28
@@ -64,6 +65,11 @@ func TestParseMask(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
+	for _, bad := range []int{-1, 0, 1, 1 << 32, 3e9} { // a side of 1 leaves top and left nothing given; side² overflows
+		if _, err := ParseMask("top", bad, 1); err == nil || !strings.Contains(err.Error(), "image side") {
+			t.Errorf("side %d: %v", bad, err)
+		}
+	}
 }
 
 // TestBaselineAndMSE checks the baseline fill and the hidden-pixel MSE by
@@ -87,8 +93,9 @@ func TestBaselineAndMSE(t *testing.T) {
 		t.Errorf("MSE %g, want 0.25", got)
 	}
 	for name, f := range map[string]func(){ // shapes that disagree panic by name
-		"Baseline":  func() { Baseline(x, mean[:3], m) },
-		"MSEHidden": func() { MSEHidden(blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: b.Data[:4]}, x, m) },
+		"Baseline":         func() { Baseline(x, mean[:3], m) },
+		"Baseline: images": func() { Baseline(blas32.General{Rows: 2, Cols: 4, Stride: 4, Data: x.Data[:7]}, mean, m) },
+		"MSEHidden":        func() { MSEHidden(blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: b.Data[:4]}, x, m) },
 	} {
 		func() {
 			defer func() {
@@ -137,6 +144,8 @@ func TestCompleteClamps(t *testing.T) {
 	}
 	noStride := x
 	noStride.Stride = 0
+	pixels := blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: []float32{255, 0, 0, 0}}
+	nan := blas32.General{Rows: 1, Cols: 4, Stride: 4, Data: []float32{1, float32(math.NaN()), 0, 0}}
 	for _, tc := range []struct {
 		x     blas32.General
 		times []float64
@@ -144,13 +153,33 @@ func TestCompleteClamps(t *testing.T) {
 	}{
 		{x, []float64{1, 1e9}, "Euler steps of dt = 0.2; at most"},
 		{noStride, []float64{1}, "Stride 0"},
+		{pixels, []float64{1}, "value 255 is outside [-1, 1]"},
+		{nan, []float64{1}, "value NaN is not finite"},
 	} {
 		if _, err := Complete(m, tc.x, mask, tc.times, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Complete at %v: %v, want an error containing %q", tc.times, err, tc.want)
 		}
 	}
-	if _, _, err := Evaluate(m, x, []uint8{0, 1, 2}, make([]float32, 4), mask, 1, nil, 1); err == nil || !strings.Contains(err.Error(), "needs a classifier") {
-		t.Errorf("Evaluate without a classifier: %v", err)
+	ref := blas32.General{Rows: 2, Cols: 4, Stride: 4, Data: []float32{1, 1, 1, 1, -1, -1, -1, -1}}
+	cls := indices.NewClassifier(ref, []uint8{0, 1}, 3)
+	cls5 := indices.NewClassifier(blas32.General{Rows: 1, Cols: 5, Stride: 5, Data: make([]float32, 5)}, []uint8{0}, 3)
+	for _, tc := range []struct {
+		labels []uint8
+		mean   []float32
+		cls    *indices.Classifier
+		want   string
+	}{
+		{[]uint8{0, 1, 2}, make([]float32, 4), nil, "needs a classifier"},
+		{[]uint8{0, 1, 2}, make([]float32, 4), cls5, "reads 5 pixels, the images have 4"},
+		{[]uint8{0, 1, 2}, []float32{0, float32(math.NaN()), 0, 0}, cls, "the mean image"},
+		{[]uint8{0, 3, 2}, make([]float32, 4), cls, "label 3 of row 1"},
+	} {
+		if _, _, err := Evaluate(m, x, tc.labels, tc.mean, mask, 1, tc.cls, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Evaluate: %v, want an error containing %q", err, tc.want)
+		}
+	}
+	if _, _, err := Evaluate(m, x, []uint8{0, 1, 2}, make([]float32, 4), mask, 1, cls, 1); err != nil {
+		t.Errorf("Evaluate of good inputs: %v", err)
 	}
 	for r := range 3 {
 		if got := out[0].Data[r*4]; got != 1 {

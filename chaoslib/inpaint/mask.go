@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"github.com/chaosgen/chaosgen/chaoslib"
 )
 
 // Mask says which pixels of a side×side image are hidden (generated); the
@@ -30,8 +32,8 @@ const streamMask = 0x6d61736b // "mask"
 //	           one given (F·side² from 0.5 to side² − 0.5), else MSEHidden
 //	           would be 0/0
 func ParseMask(spec string, side int, seed uint64) (Mask, error) {
-	if side <= 0 {
-		return Mask{}, fmt.Errorf("inpaint: image side %d", side)
+	if side < 2 || side > chaoslib.MaxUnits/side {
+		return Mask{}, fmt.Errorf("inpaint: image side %d: want 2 or more, and side² ≤ %d (chaoslib.MaxUnits)", side, chaoslib.MaxUnits)
 	}
 	m := Mask{Spec: spec, Side: side, Hidden: make([]bool, side*side)}
 	name, arg, hasArg := strings.Cut(spec, ":")

@@ -11,6 +11,7 @@ import (
 	"github.com/chaosgen/chaosgen/chaoslib"
 	"github.com/chaosgen/chaosgen/chaoslib/rbm"
 	"github.com/chaosgen/chaosgen/chaoslib/runs"
+	"github.com/chaosgen/chaosgen/data"
 	"github.com/chaosgen/chaosgen/device"
 	"github.com/chaosgen/chaosgen/internal/npz"
 )
@@ -121,6 +122,9 @@ func (c *ckFlags) open(check func(chaoslib.Config) error) (m *chaoslib.Model, ck
 	}
 	if err := checkDataset(dataset); err != nil {
 		return nil, nil, nil, nil, err
+	}
+	if ck.Config.N != data.Pixels {
+		return nil, nil, nil, nil, fmt.Errorf("--checkpoint: the model has N = %d visible units, not the %d pixels of %s's images", ck.Config.N, data.Pixels, dataset)
 	}
 	be, d, err := openDeviceAndData(*c.device, dataset)
 	if err != nil {

@@ -171,6 +171,8 @@ func TestIssue15(t *testing.T) {
 		{runEval, []string{"--checkpoint", ck, "--n", "10", "--device", "tpu"}, `--device: unknown device "tpu"`},
 		{runBench, []string{"--device", "tpu"}, `--device: unknown device "tpu"`},
 		{runSample, []string{"--checkpoint", ck100, "--png", p("g.png"), "--out", p("s100.npy")}, "not the 28×28 pixels"},
+		{runAttractors, []string{"--checkpoint", ck100, "--n", "2"}, "N = 100 visible units, not the 784 pixels"},
+		{runInpaint, []string{"--checkpoint", ck100, "--mask", "top"}, "N = 100 visible units, not the 784 pixels"},
 		// time arithmetic
 		{runSample, []string{"--checkpoint", ck, "--t", "1e300"}, "at most 1000000"},
 		{runSample, []string{"--checkpoint", ck, "--times", "1,1e300"}, "--times 1e+300"},
