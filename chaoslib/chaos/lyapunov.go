@@ -98,7 +98,7 @@ func Lyapunov(sys System, opt Options) (Spectrum, error) {
 		done = end
 		v = sys.Tangents()
 		if err := orthonormalise(v, k, logR); err != nil {
-			return Spectrum{}, fmt.Errorf("%v at t = %g", err, float64(done)*dt)
+			return Spectrum{}, fmt.Errorf("%v at t = %g, renormalising every %d Euler steps: renormalise more often (Options.Renorm; lyapunov --renorm)", err, float64(done)*dt, r)
 		}
 		if err := sys.SetTangents(v); err != nil {
 			return Spectrum{}, err
@@ -136,10 +136,18 @@ func Lyapunov(sys System, opt Options) (Spectrum, error) {
 	return sp, nil
 }
 
+// minKept is the least fraction of its norm that a tangent vector may keep
+// after its projections on the vectors before it, R_jj/‖v_j‖. The vectors
+// are float32 (7 digits), so below it the part that carries λ_j has lost
+// more than 3 of them: the vectors were renormalised too seldom and had
+// all turned towards the leading one.
+const minKept = 1e-3
+
 // orthonormalise replaces each chain's k vectors (rows c·k … c·k+k−1 of v)
 // by an orthonormal set by modified Gram–Schmidt in float64, and writes
 // ln R_jj, the log of the norm each vector had after the projections, to
-// logR[c·k+j].
+// logR[c·k+j]. It fails on a norm that is not finite and > 0, and on a
+// vector that kept less than minKept of its norm.
 func orthonormalise(v blas32.General, k int, logR []float64) error {
 	D := v.Cols
 	q := make([][]float64, k)
@@ -149,8 +157,10 @@ func orthonormalise(v blas32.General, k int, logR []float64) error {
 	for c := 0; c < v.Rows/k; c++ {
 		for j := range k {
 			row := v.Data[(c*k+j)*v.Stride : (c*k+j)*v.Stride+D]
+			var before float64
 			for i, x := range row {
 				q[j][i] = float64(x)
+				before += q[j][i] * q[j][i]
 			}
 			for p := range j {
 				var dot float64
@@ -168,6 +178,9 @@ func orthonormalise(v blas32.General, k int, logR []float64) error {
 			nrm = math.Sqrt(nrm)
 			if !(nrm > 0) || math.IsInf(nrm, 0) {
 				return fmt.Errorf("chaos: tangent vector %d of chain %d has norm %g", j, c, nrm)
+			}
+			if kept := nrm / math.Sqrt(before); kept < minKept {
+				return fmt.Errorf("chaos: tangent vector %d of chain %d kept %.1e of its norm after the projections on the vectors before it (float32 vectors: λ_%d would be rounding noise)", j, c, kept, j+1)
 			}
 			logR[c*k+j] = math.Log(nrm)
 			for i := range D {

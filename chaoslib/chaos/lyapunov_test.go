@@ -3,6 +3,7 @@ package chaos
 import (
 	"math"
 	"sort"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -118,7 +119,8 @@ func TestLyapunovLinear(t *testing.T) {
 	}
 }
 
-// TestLyapunovRejects checks the argument errors.
+// TestLyapunovRejects checks the argument errors, and that vectors
+// renormalised too seldom to carry λ_2 in float32 are refused.
 func TestLyapunovRejects(t *testing.T) {
 	sys := &linearMap{m: [][]float64{{1}}, chains: 1, vectors: 1, dt: 0.1}
 	for _, o := range []Options{{Time: 0}, {Time: math.Inf(1)}, {Time: 1, Transient: -1}, {Time: 1, Renorm: -2}} {
@@ -128,5 +130,17 @@ func TestLyapunovRejects(t *testing.T) {
 	}
 	if _, err := Lyapunov(&linearMap{m: [][]float64{{1}}, chains: 1, vectors: 2, dt: 0.1}, Options{Time: 1}); err == nil {
 		t.Error("2 vectors in 1 dimension: no error")
+	}
+	// x ← diag(1.03, 0.98) x from dt = 0.1 renormalised once in 100 time
+	// units: the second vector keeps e^{−(0.296+0.202)·100} ≈ 10⁻²² of its
+	// norm in exact arithmetic, nothing in float32, so λ_2 would be noise.
+	seldom := &linearMap{m: [][]float64{{1.03, 0}, {0, 0.98}}, chains: 1, vectors: 2, dt: 0.1}
+	if _, err := Lyapunov(seldom, Options{Time: 100, Renorm: 1000}); err == nil || !strings.Contains(err.Error(), "renormalise more often") {
+		t.Errorf("renormalised once in 100 time units: %v", err)
+	}
+	// every 7 steps (0.7 time units) it keeps e^{−0.35} and gives both exponents
+	seldom.tan = nil
+	if sp, err := Lyapunov(seldom, Options{Transient: 20, Time: 100, Renorm: 7}); err != nil || math.Abs(sp.Exponents[1]-math.Log(0.98)/0.1) > 1e-3 {
+		t.Errorf("renormalised every 7 steps: %v, %v; want λ_2 = %.4f", sp.Exponents, err, math.Log(0.98)/0.1)
 	}
 }
