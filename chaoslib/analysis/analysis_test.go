@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -166,5 +167,56 @@ func TestLinearTimes(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("LinearTimes(2, 4) = %v, want %v", got, want)
 		}
+	}
+}
+
+// TestBadInputs: inputs out of range are refused by name, with an error
+// where the function returns one and a panic where it does not, instead of
+// an index panic, a NaN or a number read from the wrong pixels.
+func TestBadInputs(t *testing.T) {
+	m := decayModel(t, chaoslib.Restricted)
+	for _, tc := range []struct {
+		n     int
+		eps   float64
+		times []float64
+		want  string
+	}{
+		{0, 0.1, []float64{1}, "0 pairs"},
+		{-1, 0.1, []float64{1}, "-1 pairs"},
+		{2, math.NaN(), []float64{1}, "eps = NaN"},
+		{2, 0.1, []float64{1e12}, "at most"},
+		{2, 0.1, []float64{math.NaN()}, "NearbyDistance"},
+	} {
+		if _, err := NearbyDistance(m, tc.n, tc.eps, tc.times, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NearbyDistance(n %d, eps %g, times %v): %v, want an error containing %q", tc.n, tc.eps, tc.times, err, tc.want)
+		}
+	}
+	field := make([]float32, 16)
+	for name, f := range map[string]func(){
+		"UnitTrajectories": func() { UnitTrajectories(m, []int{m.Cfg.N}, []float64{0}, 1) },
+		"ChainVariance":    func() { ChainVariance(m, 0, []float64{0}, 1) },
+		"LinearTimes":      func() { LinearTimes(1, 0) },
+		"PixelVariance":    func() { PixelVariance(blas32.General{Rows: 2, Cols: 2, Stride: 1, Data: make([]float32, 4)}) },
+		"Smoothness":       func() { Smoothness(field, 5) },
+	} {
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.HasPrefix(msg, "analysis: "+name) {
+					t.Errorf("%s: panic %q, want one naming it", name, msg)
+				}
+			}()
+			f()
+		}()
+	}
+	cfg := chaoslib.Tiny(chaoslib.Restricted)
+	cfg.N = 1000 // not a square image
+	be := cpu.New(1)
+	defer be.Close()
+	odd, err := chaoslib.New(cfg, be)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReceptiveFields(odd); err == nil || !strings.Contains(err.Error(), "N = 1000") {
+		t.Errorf("receptive fields of N = 1000: %v", err)
 	}
 }
