@@ -27,6 +27,7 @@ func Fetch(dir string, log io.Writer) error {
 	bad := map[string]bool{}
 	for _, ds := range Datasets() {
 		for _, name := range datasetFiles(ds) {
+			removeStaleTemps(filepath.Join(dir, filepath.FromSlash(name)), log)
 			if err := verifyFile(dir, name); err != nil {
 				if !errors.Is(err, errMissing) {
 					fmt.Fprintf(log, "%v\n", err)
@@ -119,6 +120,21 @@ func writeConverted(dir, name string, content []byte, log io.Writer) error {
 	}
 	fmt.Fprintf(log, "wrote %s (%d bytes)\n", path, len(gz))
 	return nil
+}
+
+// staleAfter is the age from which a temp file of writeFileAtomic is left
+// over from a fetch that was killed: writing one takes milliseconds.
+const staleAfter = time.Minute
+
+// removeStaleTemps removes the temp files of writeFileAtomic for path that
+// are older than staleAfter, and says so in log.
+func removeStaleTemps(path string, log io.Writer) {
+	temps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp*"))
+	for _, t := range temps {
+		if fi, err := os.Lstat(t); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleAfter && os.Remove(t) == nil {
+			fmt.Fprintf(log, "removed %s, left over from an interrupted fetch\n", t)
+		}
+	}
 }
 
 // writeFileAtomic writes b to a temp file in path's directory, syncs it and

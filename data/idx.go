@@ -127,6 +127,9 @@ func parseIDX(b []byte, magic uint32, ndim int) ([]int, []byte, error) {
 
 // gunzip decompresses a complete gzip stream (possibly multi-member) held in b.
 func gunzip(b []byte) ([]byte, error) {
+	if len(b) == 0 {
+		return nil, errors.New("empty file")
+	}
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("corrupt gzip: %w", err)
@@ -134,7 +137,7 @@ func gunzip(b []byte) ([]byte, error) {
 	out, err := io.ReadAll(io.LimitReader(zr, maxIDXBytes+1))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errors.New("corrupt gzip: truncated")
+			return nil, errors.New("corrupt gzip: truncated, or followed by stray bytes")
 		}
 		return nil, fmt.Errorf("corrupt gzip: %w", err)
 	}

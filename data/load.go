@@ -84,7 +84,7 @@ func readGz(dir, path string) (raw, content []byte, err error) {
 	}
 	content, err = gunzip(raw)
 	if err != nil {
-		return nil, nil, fmt.Errorf("data file %s: %w", path, err)
+		return nil, nil, fmt.Errorf("data file %s: %w (`chaosgen data fetch` replaces it)", path, err)
 	}
 	return raw, content, nil
 }
@@ -93,10 +93,10 @@ func readGz(dir, path string) (raw, content []byte, err error) {
 func parseImages(path string, content []byte) ([]byte, error) {
 	d, pix, err := parseIDX(content, MagicImages, 3)
 	if err != nil {
-		return nil, fmt.Errorf("data file %s: %w", path, err)
+		return nil, fmt.Errorf("data file %s: %w (`chaosgen data fetch` replaces it)", path, err)
 	}
 	if d[1] != Side || d[2] != Side {
-		return nil, fmt.Errorf("data file %s: wrong shape: images are %d×%d, want %d×%d", path, d[1], d[2], Side, Side)
+		return nil, fmt.Errorf("data file %s: wrong shape: images are %d×%d, want %d×%d (`chaosgen data fetch` replaces it)", path, d[1], d[2], Side, Side)
 	}
 	return pix, nil
 }
@@ -105,11 +105,11 @@ func parseImages(path string, content []byte) ([]byte, error) {
 func parseLabels(path string, content []byte) ([]byte, error) {
 	_, labels, err := parseIDX(content, MagicLabels, 1)
 	if err != nil {
-		return nil, fmt.Errorf("data file %s: %w", path, err)
+		return nil, fmt.Errorf("data file %s: %w (`chaosgen data fetch` replaces it)", path, err)
 	}
 	for i, l := range labels {
 		if l >= Classes {
-			return nil, fmt.Errorf("data file %s: label %d at index %d is not in 0..%d", path, l, i, Classes-1)
+			return nil, fmt.Errorf("data file %s: label %d at index %d is not in 0..%d (`chaosgen data fetch` replaces it)", path, l, i, Classes-1)
 		}
 	}
 	return labels, nil
@@ -120,7 +120,7 @@ func parseLabels(path string, content []byte) ([]byte, error) {
 // .gz bytes match theirs too.
 func checkSums(path string, raw, content []byte, want pinned) (gzOK bool, err error) {
 	if got := sha256Hex(content); got != want.idx {
-		return false, fmt.Errorf("data file %s: checksum mismatch: decompressed IDX data has SHA-256 %s, pinned %s; delete the file and run `chaosgen data fetch`", path, got, want.idx)
+		return false, fmt.Errorf("data file %s: checksum mismatch: decompressed IDX data has SHA-256 %s, pinned %s (`chaosgen data fetch` replaces it)", path, got, want.idx)
 	}
 	return sha256Hex(raw) == want.gz, nil
 }

@@ -120,6 +120,8 @@ func TestCorruptCache(t *testing.T) {
 	}{
 		"flipped byte": {img, func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }, "corrupt gzip"},
 		"truncated":    {lbl, func(b []byte) []byte { return b[:len(b)-9] }, "corrupt gzip"},
+		"empty":        {lbl, func([]byte) []byte { return nil }, "empty file"},
+		"stray bytes":  {lbl, func(b []byte) []byte { return append(b, "garbage"...) }, "followed by stray bytes"},
 		"changed pixel": {img, func(b []byte) []byte {
 			c, _ := gunzip(b)
 			c[len(c)-1] ^= 1
@@ -141,8 +143,8 @@ func TestCorruptCache(t *testing.T) {
 			b, _ := os.ReadFile(path)
 			os.WriteFile(path, e.edit(b), 0o644)
 			_, err := LoadFrom(dir, "mnist", "test")
-			if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), e.want) {
-				t.Fatalf("LoadFrom error %v; want one naming %s and containing %q", err, path, e.want)
+			if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), e.want) || !strings.Contains(err.Error(), "`chaosgen data fetch` replaces it") {
+				t.Fatalf("LoadFrom error %v; want one naming %s, containing %q and the remedy", err, path, e.want)
 			}
 		})
 	}
