@@ -48,7 +48,7 @@ type Census struct {
 	Starts     int         `json:"starts"`
 	Time       float64     `json:"t"`
 	Distance   float64     `json:"distance"`
-	Settled    int         `json:"settled"` // runs whose read-out moved less than d between t − T and t
+	Settled    int         `json:"settled"` // runs whose read-out moved less than d between max(0, t − T) and t
 	Attractors []Attractor `json:"attractors"`
 	Group      []int       `json:"-"` // group of each run, an index into Attractors
 }
@@ -61,7 +61,7 @@ type Census struct {
 //
 // (single linkage, so the grouping does not depend on the order of the
 // runs). A run counts as settled when its read-out moved less than d
-// between t − T and t; the groups are attractors (fixed points) only when
+// between max(0, t − T) and t (so for t ≤ T, since its random start); the groups are attractors (fixed points) only when
 // the runs settled. Groups come sorted by size, largest first; each gets the
 // class of its mean read-out from cls (−1 if cls is nil).
 func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Census, error) {

@@ -155,6 +155,8 @@ func TestIssue15(t *testing.T) {
 		{runSample, []string{"--checkpoint", ck, "--n", fmt.Sprint(big)}, fmt.Sprintf("--n %d: must be in 1…", big)},
 		{runSample, []string{"--checkpoint", ck, "--times", times}, "--times: 5000 times, at most 1000"},
 		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--times", "1,2,1"}, `--times "1,2,1": 1 is listed twice`},
+		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--times", "4,4.0000000001"}, `4 and 4.0000000001 are the same Euler step (t = 4)`},
+		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--times", ""}, `give at least one time`},
 		{runSweep, []string{"--out", p("sw"), "--grid", "chains=1e9"}, "no valid config"},
 		{runSweep, []string{"--out", p("sw"), "--grid", "g=" + values200 + ";lr=" + values200}, "40000 runs"},
 		{runRBM, []string{"--out", p("r"), "--hidden", "1000000000"}, "--hidden 1000000000: must be in 1…65536"},

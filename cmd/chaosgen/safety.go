@@ -57,7 +57,9 @@ func checkTime(flag string, t float64, cfg chaoslib.Config) error {
 
 // runTimes returns the sampling times of --t and --times (given: whether
 // --t was on the command line): --times's list, else --t, else the model's
-// T; the two flags together are refused. Each time is checked (checkTime).
+// T; the two flags together are refused. Each time is checked (checkTime),
+// and two times of one Euler step are refused (they would name two files
+// of the same samples).
 func runTimes(tGiven bool, t float64, times string, cfg chaoslib.Config) ([]float64, error) {
 	if tGiven && times != "" {
 		return nil, errors.New("give --t or --times, not both")
@@ -76,10 +78,16 @@ func runTimes(tGiven bool, t float64, times string, cfg chaoslib.Config) ([]floa
 	if times != "" {
 		flag = "times"
 	}
+	at := map[int]float64{} // Euler step → the time listed for it
 	for _, t := range ts {
 		if err := checkTime(flag, t, cfg); err != nil {
 			return nil, err
 		}
+		n := cfg.EulerSteps(t)
+		if u, ok := at[n]; ok {
+			return nil, fmt.Errorf("--times %q: %g and %g are the same Euler step (t = %g)", times, u, t, cfg.Dt*float64(n))
+		}
+		at[n] = t
 	}
 	return ts, nil
 }

@@ -43,6 +43,9 @@ func runSample(args []string) error {
 	if cf.tGiven() && *times != "" {
 		return errors.New("give --t or --times, not both")
 	}
+	if setFlag(fs, "times") && *times == "" {
+		return errors.New("--times \"\": give at least one time")
+	}
 	var listed []float64 // the --times values, to name the outputs before loading
 	if *times != "" {
 		var err error
@@ -102,7 +105,7 @@ func runSample(args []string) error {
 		if err := indices.WriteSamples(path, x); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "wrote %s (%d×%d, t = %g)\n", path, x.Rows, x.Cols, ts[i])
+		fmt.Fprintf(os.Stderr, "wrote %s (%d×%d, t = %.10g)\n", path, x.Rows, x.Cols, m.Cfg.Dt*float64(m.Cfg.EulerSteps(ts[i])))
 	}
 	if *png != "" {
 		if err := savePNGGrid(*png, snaps, ts, m.Cfg.T, *times != ""); err != nil {
