@@ -144,8 +144,8 @@ func (nb Notebook) AboutModels() string {
 1. `+"`pretrained/<model>-<dataset>/`"+` in the repository, if it holds checkpoints and `+"`nb.Retrain`"+` is false (the layout of a run folder: `+"`checkpoints/`, `metrics.csv`, `config.json`"+`);
 2. otherwise a run trained by the notebooks in `+"`notebooks/runs/`"+` (or `+"`$CHAOSGEN_RUNS`"+`) with `+"`runs.EnsureRun`"+`: a finished run is reused, a shorter or interrupted one is resumed, in one of two configurations:
 
-**quick** (`+"`runs.QuickConfig`, in `runs/quick/`"+`), seconds to a minute per model:%s
-**tuned** (`+"`runs.TunedConfig`, the `tuned` preset of `docs/TUNING.md`, in `runs/tuned/`"+`); RESULTS.md lists each shipped model's training time on a 2-core CPU (the deep models are the slowest), and the CUDA backend (`+"`nb.Device = \"cuda\"`"+`) has not been run on a GPU yet (`+"`gpu/README.md`"+`):%s
+**quick** (`+"`runs.QuickConfig`, in `runs/quick/`"+`), tiny models (the README's `+"`figures`"+` entry gives their training time):%s
+**tuned** (`+"`runs.TunedConfig`, the `tuned` preset of `docs/TUNING.md`, in `runs/tuned/`"+`); RESULTS.md lists each shipped model's training time on a 2-core CPU, and the CUDA backend (`+"`nb.Device = \"cuda\"`"+`) has not been run on a GPU yet (`+"`gpu/README.md`"+`):%s
 
 This notebook runs with %s. Training shows a live progress bar. All notebooks share the runs folder, so the models trained by one notebook are reused by the next. Quick-mode figures only show that the pipeline works: the models are far from converged.`,
 		quickText, tunedText, inUse)

@@ -25,7 +25,7 @@ func init() {
 func runFigures(args []string) error {
 	fs := newFlags("figures", "--out DIR [--quick] [--runs DIR] [--datasets mnist,fashion-mnist]")
 	out := fs.String("out", "", "folder for the PNG figures (required)")
-	quick := fs.Bool("quick", false, "tiny models and few steps: a few minutes in all")
+	quick := fs.Bool("quick", false, "tiny models and few steps (runs.QuickConfig), to check the pipeline, not to judge the figures")
 	runsDir := fs.String("runs", "", "folder of runs <model>-<dataset>/ (checkpoints, metrics.csv); missing runs are trained there; a run of another config there is an error (default OUT/runs/quick with --quick, else OUT/runs/tuned)")
 	datasets := fs.String("datasets", strings.Join(data.Datasets(), ","), "data sets to draw")
 	n := fs.Int("n", 0, "test images per index evaluation (default 1000; --quick 300)")
