@@ -79,7 +79,7 @@ func Lyapunov(sys System, opt Options) (Spectrum, error) {
 		v.Data[i] = float32(rng.NormFloat64())
 	}
 	logR := make([]float64, n*k)
-	if err := orthonormalise(v, k, logR); err != nil {
+	if err := orthonormalise(v, k, logR, 0); err != nil {
 		return Spectrum{}, err
 	}
 	if err := sys.SetTangents(v); err != nil {
@@ -97,7 +97,11 @@ func Lyapunov(sys System, opt Options) (Spectrum, error) {
 		sys.Step(end - done)
 		done = end
 		v = sys.Tangents()
-		if err := orthonormalise(v, k, logR); err != nil {
+		least := 0.0 // the transient lines the vectors up; its growth is discarded
+		if done > nTrans {
+			least = minKept
+		}
+		if err := orthonormalise(v, k, logR, least); err != nil {
 			return Spectrum{}, fmt.Errorf("%v at t = %g, renormalising every %d Euler steps: renormalise more often (Options.Renorm; lyapunov --renorm)", err, float64(done)*dt, r)
 		}
 		if err := sys.SetTangents(v); err != nil {
@@ -136,19 +140,21 @@ func Lyapunov(sys System, opt Options) (Spectrum, error) {
 	return sp, nil
 }
 
-// minKept is the least fraction of its norm that a tangent vector may keep
-// after its projections on the vectors before it, R_jj/‖v_j‖. The vectors
-// are float32 (7 digits), so below it the part that carries λ_j has lost
-// more than 3 of them: the vectors were renormalised too seldom and had
-// all turned towards the leading one.
-const minKept = 1e-3
+// minKept is the least fraction of its norm, kept = R_jj/‖v_j‖, that a
+// tangent vector may keep after its projections on the vectors before it,
+// in a block after the transient. The vectors are float32 (ε ≈ 6·10⁻⁸):
+// each Euler step of a block of r rounds every vector by about ε‖v_1‖, so
+// the part of v_j that carries λ_j comes out with a relative error of about
+// √r·ε/kept. At kept = 10⁻⁵ that is 10⁻²·√r, no longer small: the vectors
+// were renormalised too seldom and had all turned towards the leading one.
+const minKept = 1e-5
 
 // orthonormalise replaces each chain's k vectors (rows c·k … c·k+k−1 of v)
 // by an orthonormal set by modified Gram–Schmidt in float64, and writes
 // ln R_jj, the log of the norm each vector had after the projections, to
 // logR[c·k+j]. It fails on a norm that is not finite and > 0, and on a
-// vector that kept less than minKept of its norm.
-func orthonormalise(v blas32.General, k int, logR []float64) error {
+// vector that kept less than least of its norm (0: no such check).
+func orthonormalise(v blas32.General, k int, logR []float64, least float64) error {
 	D := v.Cols
 	q := make([][]float64, k)
 	for j := range q {
@@ -179,8 +185,8 @@ func orthonormalise(v blas32.General, k int, logR []float64) error {
 			if !(nrm > 0) || math.IsInf(nrm, 0) {
 				return fmt.Errorf("chaos: tangent vector %d of chain %d has norm %g", j, c, nrm)
 			}
-			if kept := nrm / math.Sqrt(before); kept < minKept {
-				return fmt.Errorf("chaos: tangent vector %d of chain %d kept %.1e of its norm after the projections on the vectors before it (float32 vectors: λ_%d would be rounding noise)", j, c, kept, j+1)
+			if kept := nrm / math.Sqrt(before); kept < least {
+				return fmt.Errorf("chaos: tangent vector %d of chain %d kept %.1e of its norm after the projections on the vectors before it (below %g, float32 rounding swamps the part that carries λ_%d)", j, c, kept, least, j+1)
 			}
 			logR[c*k+j] = math.Log(nrm)
 			for i := range D {

@@ -29,6 +29,7 @@ func TestChaosFlagErrors(t *testing.T) {
 		{runLyapunov, []string{"--model", "deep", "--g", "1", "--g-visible", "-0.5"}, "--g-visible"},
 		{runLyapunov, []string{"--model", "unrestricted", "--g", "1", "--g-visible", "0.5"}, "--g-visible"},
 		{runLyapunov, []string{"--checkpoint", "x.npz", "--g-visible", "0.5"}, "--g-visible"},
+		{runLyapunov, []string{"--checkpoint", "x.npz", "--T", "6"}, "--T"},
 		{runInpaint, []string{"--checkpoint", "x.npz", "--mask", "random:0.0001"}, "--mask"}, // hides no pixel
 		{runLyapunov, []string{"--checkpoint", "x.npz", "--g", "1"}, "--g"},
 		{runLyapunov, []string{"--checkpoint", "/nonexistent.npz"}, "--checkpoint"},
@@ -51,9 +52,10 @@ func TestChaosFlagErrors(t *testing.T) {
 	}
 }
 
-// TestLyapunovGVisible: --g-visible reaches the untrained networks, and
-// changes what is measured: each row records its g_v, and the same seed
-// with a weaker drive into the pixels gives another λ_max.
+// TestLyapunovGVisible: --g-visible and --T reach the untrained networks,
+// and change what is measured: each row records its g_v and T, the same
+// seed with a weaker drive into the pixels gives another λ_max, and a longer
+// T another λ_T.
 func TestLyapunovGVisible(t *testing.T) {
 	measure := func(extra ...string) lyapunovRow {
 		args := append([]string{"--model", "restricted", "--g", "1.5", "--n", "30", "--hidden", "20",
@@ -75,5 +77,11 @@ func TestLyapunovGVisible(t *testing.T) {
 	}
 	if same.LambdaMax == weak.LambdaMax {
 		t.Errorf("λ_max = %g with and without --g-visible 0.25: the flag had no effect", same.LambdaMax)
+	}
+	// --T sets the window of λ_T and leaves λ_max (same chains and seed) alone
+	long := measure("--T", "6")
+	if same.T != 4 || long.T != 6 || long.LambdaT == same.LambdaT || long.LambdaMax != same.LambdaMax {
+		t.Errorf("--T 6: T %g (default %g), λ_T %g (default %g), λ_max %g (default %g); want 6 and 4, another λ_T, the same λ_max",
+			long.T, same.T, long.LambdaT, same.LambdaT, long.LambdaMax, same.LambdaMax)
 	}
 }

@@ -30,12 +30,13 @@ type lyapunovRow struct {
 }
 
 func runLyapunov(args []string) error {
-	fs := newFlags("lyapunov", "(--model M --g 0.5,1,1.5,2 [--g-visible G] [--n N] [--hidden M] | --checkpoint FILE) [--chains 8] [--t-max 200] [--transient 50] [--k 1] [--seed S] [--json]")
+	fs := newFlags("lyapunov", "(--model M --g 0.5,1,1.5,2 [--g-visible G] [--n N] [--hidden M] [--T T] | --checkpoint FILE) [--chains 8] [--t-max 200] [--transient 50] [--k 1] [--seed S] [--json]")
 	model := fs.String("model", "", "architecture of an untrained network: unrestricted, restricted or deep")
 	gs := fs.String("g", "", "gains g of the untrained networks, comma-separated")
 	gVisible := fs.String("g-visible", "", "gain g_v of the couplings into the visible layer of the untrained restricted or deep networks (default: each g)")
 	n := fs.Int("n", 784, "visible units N of the untrained networks")
 	hidden := fs.String("hidden", "", "hidden sizes of the untrained networks: M, or M1,M2 for deep (default 500 / 500,500)")
+	bigT := fs.String("T", "", "target time T of the untrained networks, the window [0, T] of λ_T (default 4)")
 	chains := fs.Int("chains", 8, "independent runs averaged")
 	tmax := fs.Float64("t-max", 200, "averaging time of λ_max (after the transient)")
 	transient := fs.Float64("transient", 50, "time run and discarded before averaging, > 0 (chaos.ModelOptions reads 0 as its default 50, so there is no --transient 0; the shortest is one Euler step dt)")
@@ -63,7 +64,7 @@ func runLyapunov(args []string) error {
 	var cfgs []chaoslib.Config
 	var step *int
 	if cf.checkpoint != "" {
-		for _, f := range []string{"model", "g", "g-visible", "n", "hidden"} {
+		for _, f := range []string{"model", "g", "g-visible", "n", "hidden", "T"} {
 			if setFlag(fs, f) {
 				return fmt.Errorf("--%s describes an untrained network; it cannot go with --checkpoint", f)
 			}
@@ -91,7 +92,7 @@ func runLyapunov(args []string) error {
 	}
 	base := chaoslib.PaperMNIST(arch)
 	base.Dataset, base.N, base.Seed = "", *n, cf.seed
-	for _, opt := range []struct{ flag, value string }{{"hidden", *hidden}, {"g-visible", *gVisible}} {
+	for _, opt := range []struct{ flag, value string }{{"hidden", *hidden}, {"g-visible", *gVisible}, {"T", *bigT}} {
 		if setFlag(fs, opt.flag) {
 			f, _ := chaoslib.FieldByFlag(opt.flag)
 			if err := f.Set(&base, opt.value); err != nil {
@@ -152,13 +153,13 @@ func measureAll(cfgs []chaoslib.Config, ck *chaoslib.Checkpoint, step *int, dev 
 	if asJSON {
 		return printJSON(out)
 	}
-	fmt.Printf("%-12s %6s %-9s %6s %6s %10s %10s %10s %10s %7s %7s\n", "arch", "N", "hidden", "g", "g_v", "λ_max", "sd", "λ_T", "sd", "t_max", "chains")
+	fmt.Printf("%-12s %6s %-9s %6s %6s %10s %10s %10s %10s %5s %7s %7s\n", "arch", "N", "hidden", "g", "g_v", "λ_max", "sd", "λ_T", "sd", "T", "t_max", "chains")
 	for _, r := range out {
 		gv := "g"
 		if r.GVisible != 0 {
 			gv = fmt.Sprint(r.GVisible)
 		}
-		fmt.Printf("%-12s %6d %-9s %6g %6s %10.4f %10.4f %10.4f %10.4f %7.6g %7d\n", r.Arch, r.N, fmt.Sprint(r.Hidden), r.G, gv, r.LambdaMax, r.LambdaMaxSpread, r.LambdaT, r.LambdaTSpread, r.TMax, r.Chains)
+		fmt.Printf("%-12s %6d %-9s %6g %6s %10.4f %10.4f %10.4f %10.4f %5.4g %7.6g %7d\n", r.Arch, r.N, fmt.Sprint(r.Hidden), r.G, gv, r.LambdaMax, r.LambdaMaxSpread, r.LambdaT, r.LambdaTSpread, r.T, r.TMax, r.Chains)
 		if len(r.Spectrum) > 0 {
 			fmt.Printf("  spectrum %.4f\n", r.Spectrum)
 		}
