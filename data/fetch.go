@@ -126,11 +126,18 @@ func writeConverted(dir, name string, content []byte, log io.Writer) error {
 // over from a fetch that was killed: writing one takes milliseconds.
 const staleAfter = time.Minute
 
-// removeStaleTemps removes the temp files of writeFileAtomic for path that
-// are older than staleAfter, and says so in log.
+// removeStaleTemps removes the temp files of writeFileAtomic for path
+// (".NAME.tmp" and CreateTemp's digits) that are older than staleAfter, and
+// says so in log.
 func removeStaleTemps(path string, log io.Writer) {
-	temps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp*"))
-	for _, t := range temps {
+	ents, _ := os.ReadDir(filepath.Dir(path))
+	prefix := "." + filepath.Base(path) + ".tmp"
+	for _, e := range ents {
+		digits, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" {
+			continue
+		}
+		t := filepath.Join(filepath.Dir(path), e.Name())
 		if fi, err := os.Lstat(t); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleAfter && os.Remove(t) == nil {
 			fmt.Fprintf(log, "removed %s, left over from an interrupted fetch\n", t)
 		}

@@ -56,25 +56,28 @@ func TestWriteFileAtomic(t *testing.T) {
 
 // TestFetchRemovesStaleTemps: the temp file of a fetch killed while it
 // wrote is removed by the next fetch once it is older than staleAfter; a
-// fresh one (another fetch at work) and other files are left alone.
+// fresh one (another fetch at work) and other files, even of a similar
+// name, are left alone.
 func TestFetchRemovesStaleTemps(t *testing.T) {
 	t.Setenv("PATH", t.TempDir()) // the fetch itself fails on the missing tools
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "mnist"), 0o755)
 	p := func(name string) string { return filepath.Join(dir, "mnist", name) }
-	old, fresh, other := p(".train-images-idx3-ubyte.gz.tmp123"), p(".test-labels-idx1-ubyte.gz.tmp456"), p("notes.tmp789")
-	for _, f := range []string{old, fresh, other} {
+	old, fresh := p(".train-images-idx3-ubyte.gz.tmp123"), p(".test-labels-idx1-ubyte.gz.tmp456")
+	other, mine := p("notes.tmp789"), p(".train-images-idx3-ubyte.gz.tmp-mine")
+	for _, f := range []string{old, fresh, other, mine} {
 		os.WriteFile(f, []byte("partial"), 0o600)
 	}
 	long := time.Now().Add(-2 * staleAfter)
-	os.Chtimes(old, long, long)
-	os.Chtimes(other, long, long)
+	for _, f := range []string{old, other, mine} {
+		os.Chtimes(f, long, long)
+	}
 	var log strings.Builder
 	Fetch(dir, &log)
 	if _, err := os.Stat(old); !os.IsNotExist(err) || !strings.Contains(log.String(), "removed "+old) {
 		t.Errorf("stale temp file: stat %v; log %q", err, log.String())
 	}
-	for _, f := range []string{fresh, other} {
+	for _, f := range []string{fresh, other, mine} {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("%s was removed: %v", f, err)
 		}

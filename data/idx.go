@@ -136,8 +136,11 @@ func gunzip(b []byte) ([]byte, error) {
 	}
 	out, err := io.ReadAll(io.LimitReader(zr, maxIDXBytes+1))
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
+		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF):
 			return nil, errors.New("corrupt gzip: truncated, or followed by stray bytes")
+		case errors.Is(err, gzip.ErrHeader): // the first header was read by NewReader
+			return nil, errors.New("corrupt gzip: stray bytes after the compressed data")
 		}
 		return nil, fmt.Errorf("corrupt gzip: %w", err)
 	}

@@ -118,10 +118,11 @@ func TestCorruptCache(t *testing.T) {
 		edit func([]byte) []byte
 		want string
 	}{
-		"flipped byte": {img, func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }, "corrupt gzip"},
-		"truncated":    {lbl, func(b []byte) []byte { return b[:len(b)-9] }, "corrupt gzip"},
-		"empty":        {lbl, func([]byte) []byte { return nil }, "empty file"},
-		"stray bytes":  {lbl, func(b []byte) []byte { return append(b, "garbage"...) }, "followed by stray bytes"},
+		"flipped byte":     {img, func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }, "corrupt gzip"},
+		"truncated":        {lbl, func(b []byte) []byte { return b[:len(b)-9] }, "corrupt gzip"},
+		"empty":            {lbl, func([]byte) []byte { return nil }, "empty file"},
+		"stray bytes":      {lbl, func(b []byte) []byte { return append(b, "garbage"...) }, "followed by stray bytes"},
+		"more stray bytes": {lbl, func(b []byte) []byte { return append(b, "twenty bytes of junk"...) }, "stray bytes after the compressed data"},
 		"changed pixel": {img, func(b []byte) []byte {
 			c, _ := gunzip(b)
 			c[len(c)-1] ^= 1
