@@ -62,8 +62,9 @@ type Census struct {
 // (single linkage, so the grouping does not depend on the order of the
 // runs). A run counts as settled when its read-out moved less than d
 // between max(0, t − T) and t (for t ≤ T: since its random start); the
-// groups are attractors (fixed points) only when the runs settled. Groups come sorted by size, largest first; each gets the
-// class of its mean read-out from cls (−1 if cls is nil).
+// groups are attractors (fixed points) only when the runs settled. Groups
+// come sorted by size, largest first; each gets the class of its mean
+// read-out from cls (−1 if cls is nil, which must otherwise read N pixels).
 func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Census, error) {
 	if o.Starts == 0 {
 		o.Starts = 1000

@@ -99,9 +99,10 @@ func TestCensusChaotic(t *testing.T) {
 }
 
 // TestCensusLimits: more than MaxCensusStarts starts, or a classifier of
-// other pixels than the model's N, are refused before any run; CensusBytes for the restricted model (N = 784, M = 500) and P =
-// 10 is, by hand, the batch 4·10·(3·1284 + 784) = 185,440 B plus three
-// read-outs 3·4·10·784 = 94,080 B.
+// other pixels than the model's N, are refused before any run; CensusBytes
+// for the restricted model (N = 784, M = 500) and P = 10 is, by hand, the
+// batch 4·10·(3·1284 + 784) = 185,440 B plus three read-outs 3·4·10·784 =
+// 94,080 B.
 func TestCensusLimits(t *testing.T) {
 	m := small(t, chaoslib.Unrestricted, 2, 20)
 	if _, err := TakeCensus(m, nil, CensusOptions{Starts: MaxCensusStarts + 1, Time: 1}); err == nil {
