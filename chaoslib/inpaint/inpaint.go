@@ -22,9 +22,9 @@ const streamStarts = 0x696e7061696e74 // "inpaint"
 // Complete completes each row of x (n×N, s-space: finite, in [−1, 1]) at
 // each of times. The given pixels of mask are clamped to x, clipped to
 // ±(1 − ε) when the model was trained with data clip ε (as the network saw
-// its data); the hidden pixels are the read-out φ(v(t)). In the returned images the given
-// pixels hold x itself, so that a completion differs from x only where it
-// was hidden.
+// its data); the hidden pixels are the read-out φ(v(t)). In the returned
+// images the given pixels hold x itself, so that a completion differs from
+// x only where it was hidden.
 func Complete(m *chaoslib.Model, x blas32.General, mask Mask, times []float64, seed uint64) ([]blas32.General, error) {
 	N := m.Cfg.N
 	if x.Cols != N || len(mask.Hidden) != N || x.Rows == 0 {
