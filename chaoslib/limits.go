@@ -85,6 +85,11 @@ func (c Config) EulerSteps(t float64) int {
 	return int(math.Round(q))
 }
 
+// RunTime is the time the Euler runs reach when asked for t,
+// dt·EulerSteps(t): t itself up to rounding when t is a whole number of
+// steps.
+func (c Config) RunTime(t float64) float64 { return c.Dt * float64(c.EulerSteps(t)) }
+
 // ModelBytes estimates the memory of the model's matrices: per connection
 // of sizes a×b, W, dW, JDown and W + JDown, plus JUp and W + JUp when it is
 // not a self-connection; one bias per layer; float32.

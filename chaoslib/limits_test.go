@@ -44,6 +44,19 @@ func TestStepsAt(t *testing.T) {
 	}
 }
 
+// TestRunTime: the time reached is dt times the rounded step count, so a
+// time within rounding of a step reads as that step's time.
+func TestRunTime(t *testing.T) {
+	c := Tiny(Restricted) // dt = 0.2
+	for _, tc := range []struct{ t, want float64 }{
+		{0, 0}, {1e-320, 0}, {4, 4}, {4.0000000001, 4}, {0.6, 0.6000000000000001}, // 3·0.2 in float64
+	} {
+		if got := c.RunTime(tc.t); got != tc.want {
+			t.Errorf("RunTime(%g) = %v, want %v", tc.t, got, tc.want)
+		}
+	}
+}
+
 // TestValidateLimits: every size, count and time limit, and a bad or
 // misplaced GVisible, is a *FieldError
 // naming its field, found without allocating.

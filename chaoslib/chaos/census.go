@@ -95,7 +95,7 @@ func TakeCensus(m *chaoslib.Model, cls *indices.Classifier, o CensusOptions) (Ce
 		return Census{}, err
 	}
 	N, P := end.Cols, end.Rows
-	c := Census{Starts: P, Time: m.Cfg.Dt * float64(m.Cfg.EulerSteps(o.Time)), Distance: o.Distance}
+	c := Census{Starts: P, Time: m.Cfg.RunTime(o.Time), Distance: o.Distance}
 	settled := make([]bool, P)
 	for r := range P {
 		settled[r] = rms(end.Data[r*N:(r+1)*N], before.Data[r*N:(r+1)*N]) < o.Distance

@@ -185,7 +185,7 @@ func Evaluate(m *chaoslib.Model, x blas32.General, labels []uint8, mean []float3
 	}
 	base := Baseline(x, mean, mask)
 	return Result{
-		Mask: mask.Spec, N: x.Rows, T: m.Cfg.Dt * float64(m.Cfg.EulerSteps(t)), HiddenPixels: len(mask.HiddenPixels()),
+		Mask: mask.Spec, N: x.Rows, T: m.Cfg.RunTime(t), HiddenPixels: len(mask.HiddenPixels()),
 		ClassAgreement: cls.Accuracy(c[0], labels), MSEHidden: MSEHidden(c[0], x, mask),
 		BaselineClassAgreement: cls.Accuracy(base, labels), BaselineMSEHidden: MSEHidden(base, x, mask),
 	}, c[0], nil

@@ -85,7 +85,7 @@ func runTimes(tGiven bool, t float64, times string, cfg chaoslib.Config) ([]floa
 		}
 		n := cfg.EulerSteps(t)
 		if u, ok := at[n]; ok {
-			return nil, fmt.Errorf("--times %q: %g and %g are the same Euler step (t = %g)", times, u, t, cfg.Dt*float64(n))
+			return nil, fmt.Errorf("--times %q: %g and %g are the same Euler step (t = %g)", times, u, t, cfg.RunTime(t))
 		}
 		at[n] = t
 	}

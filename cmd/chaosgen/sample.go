@@ -105,7 +105,7 @@ func runSample(args []string) error {
 		if err := indices.WriteSamples(path, x); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "wrote %s (%d×%d, t = %.10g)\n", path, x.Rows, x.Cols, m.Cfg.Dt*float64(m.Cfg.EulerSteps(ts[i])))
+		fmt.Fprintf(os.Stderr, "wrote %s (%d×%d, t = %.10g)\n", path, x.Rows, x.Cols, m.Cfg.RunTime(ts[i]))
 	}
 	if *png != "" {
 		if err := savePNGGrid(*png, snaps, ts, m.Cfg.T, *times != ""); err != nil {
