@@ -71,7 +71,7 @@ func TestAboutModels(t *testing.T) {
 	if n := strings.Count(md, "\n| case | hidden |"); n != 2 {
 		t.Errorf("AboutModels has %d top-level tables, want 2:\n%s", n, md)
 	}
-	if !strings.Contains(md, "runs with the quick configuration") {
+	if !strings.Contains(md, "trains it with the quick configuration") {
 		t.Errorf("AboutModels does not say the quick configuration is in use:\n%s", md)
 	}
 	for _, c := range runs.Cases() {
@@ -92,7 +92,7 @@ func TestAboutModels(t *testing.T) {
 		t.Errorf("tuned unrestricted row: want 10000 steps, no clip and %q in:\n%s", want, md)
 	}
 	nb.Quick = false
-	if md := nb.AboutModels(); !strings.Contains(md, "runs with the tuned configuration") {
+	if md := nb.AboutModels(); !strings.Contains(md, "trains it with the tuned configuration") {
 		t.Errorf("AboutModels does not say the tuned configuration is in use:\n%s", md)
 	}
 }

@@ -92,7 +92,7 @@ func (nb Notebook) RunDir(be backend.Backend, c runs.Case) string {
 // that says what nb holds and where the shared helpers live.
 func AboutSettings() string {
 	return "**Settings.** `nb` holds this notebook's settings (`nbui.Notebook`): `nb.Quick` is on when the environment variable " +
-		"`CHAOSGEN_QUICK=1` is set; in a cell, `nb.Retrain = true` ignores the pretrained models and `nb.Device = \"cuda\"` picks the GPU. " +
+		"`CHAOSGEN_QUICK=1` is set; in a cell, `nb.Retrain = true` ignores the pretrained models and `nb.Device = \"cuda\"` picks the GPU (on a CUDA machine, after `%goflags -tags=cuda` in a cell). " +
 		"The helpers every notebook shares (`nb.Trained`, `nbui.Must`, `nbui.IndexCells`, …) live in package `nbui`; " +
 		"the model code itself lives in `chaoslib`."
 }
@@ -147,7 +147,7 @@ func (nb Notebook) AboutModels() string {
 **quick** (`+"`runs.QuickConfig`, in `runs/quick/`"+`), tiny models (the README's `+"`figures`"+` entry gives their training time):%s
 **tuned** (`+"`runs.TunedConfig`, the `tuned` preset of `docs/TUNING.md`, in `runs/tuned/`"+`); RESULTS.md lists each shipped model's training time on a 2-core CPU, and the CUDA backend (`+"`nb.Device = \"cuda\"`"+`) has not been run on a GPU yet (`+"`gpu/README.md`"+`):%s
 
-This notebook runs with %s. Training shows a live progress bar. All notebooks share the runs folder, so the models trained by one notebook are reused by the next. Quick-mode figures only show that the pipeline works: the models are far from converged.`,
+Where a case is trained here (no checkpoints in `+"`pretrained/`"+`, or `+"`nb.Retrain = true`"+`), this notebook trains it with %s. Training shows a live progress bar. All notebooks share the runs folder, so the models trained by one notebook are reused by the next. Quick-mode models only show that the pipeline works: they are far from converged.`,
 		quickText, tunedText, inUse)
 }
 

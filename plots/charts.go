@@ -378,30 +378,28 @@ func Trajectories(t []float64, x [][]float64, title string) *plot.Plot {
 	return p
 }
 
-// Divergence plots the distance between runs started close together against
+// Divergence plots the distance ‖φ(vᵃ(t)) − φ(vᵇ(t))‖ between the visible
+// read-outs of runs started close together (analysis.NearbyDistance) against
 // time on a log y axis, one curve per series (e.g. "g = 0.5", "g = 1.5"):
 // it grows exponentially in the chaotic phase and shrinks below it.
 func Divergence(t []float64, series []Series, title string) *plot.Plot {
-	p := newPlot(title, TimeAxisLabel, "distance ‖xᵃ(t) − xᵇ(t)‖")
+	p := newPlot(title, TimeAxisLabel, "distance ‖φ(vᵃ(t)) − φ(vᵇ(t))‖")
 	setLog(&p.Y)
 	_, _, err := addSeries(p, t, series, false, true, false)
 	mustPlot(err)
 	return fixLogRanges(p)
 }
 
-// Histogram draws counts per class as bars labelled with labels (e.g. the
-// digit a classifier assigns to each generated sample), with a dashed line at
-// the uniform count total/len(counts).
+// Histogram draws counts per bin as bars, labelled with labels (with 0, 1, …
+// when labels does not give one per bin), on a y axis from 0.
 func Histogram(counts []int, labels []string, title string) *plot.Plot {
-	p := newPlot(title, "class", "count (samples)")
-	vals := make(plotter.Values, len(counts))
-	total := 0
-	for i, c := range counts {
-		vals[i] = float64(c)
-		total += c
-	}
+	p := newPlot(title, "bin", "count")
 	if len(counts) == 0 {
 		return p
+	}
+	vals := make(plotter.Values, len(counts))
+	for i, c := range counts {
+		vals[i] = float64(c)
 	}
 	bars, err := plotter.NewBarChart(vals, vg.Points(14))
 	mustPlot(err)
@@ -417,13 +415,6 @@ func Histogram(counts []int, labels []string, title string) *plot.Plot {
 		}
 		p.NominalX(names...)
 	}
-	u := float64(total) / float64(len(counts))
-	l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: u}, {X: float64(len(counts)) - 0.5, Y: u}})
-	mustPlot(err)
-	l.Color = color.Gray{Y: 60}
-	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	p.Add(l)
-	addLegend(p, fmt.Sprintf("uniform (%.3g)", u), l)
 	p.Y.Min = 0
 	return p
 }

@@ -425,7 +425,7 @@ func TestTrajectoriesAndDivergence(t *testing.T) {
 func TestHistogram(t *testing.T) {
 	counts := []int{12, 9, 11, 3, 10, 8, 14, 10, 13, 10}
 	labels := strings.Split("0 1 2 3 4 5 6 7 8 9", " ")
-	p := Histogram(counts, labels, "classes of 100 generated samples")
+	p := Histogram(counts, labels, "100 counts in 10 bins")
 	golden.Check(t, "histogram", pngSize(t, p, Width, Height))
 	pngSize(t, Histogram(nil, nil, "empty"), Width, Height)
 	pngSize(t, Histogram([]int{1, 2}, nil, "no labels"), Width, Height)
