@@ -71,7 +71,7 @@ var ConfigFields = []ConfigField{
 	{"EMA", "ema", "decay of the parameter average that checkpoints keep and sampling uses (0: off)", false, func(c *Config) any { return &c.EMA }},
 	{"L2", "l2", "L2 penalty λ on the couplings W: −λW joins their CHL direction (0: off)", false, func(c *Config) any { return &c.L2 }},
 	{"DiagA", "diag-a", "the unrestricted model's A_ii: trained, or zero (held at 0)", false, func(c *Config) any { return &c.DiagA }},
-	{"ClampRelax", "clamp-relax", "closed-form relaxation by time T: exact, 1−e^(−T/τ), or euler, 1−(1−dt/τ)^(T/dt) as the free run", false, func(c *Config) any { return &c.ClampRelax }},
+	{"ClampRelax", "clamp-relax", "closed-form relaxation by time t (T in training; the evaluation time in ER): exact, 1−e^(−t/τ), or euler, 1−(1−dt/τ)^(t/dt) as the free run", false, func(c *Config) any { return &c.ClampRelax }},
 	{"Minibatch", "minibatch", "minibatch `draw`: replace (with replacement), or epoch (without, reshuffled every epoch)", false, func(c *Config) any { return &c.Minibatch }},
 }
 

@@ -17,8 +17,9 @@ const emaPrefix = "ema_"
 //
 // starting from the parameters the trainer started with. The ramp
 // (1 + t)/(10 + t) keeps the first averages from leaning on the start (all
-// zeros for a new model); after a few hundred steps d = EMA. The averages
-// stay on the backend, beside the parameters.
+// zeros for a new model); d = EMA only from t ≥ (10·EMA − 1)/(1 − EMA) (8,990
+// for 0.999); before that the average leans on about the last tenth of the
+// steps so far. The averages stay on the backend, beside the parameters.
 type ema struct {
 	decay float64
 	be    backend.Backend
