@@ -24,10 +24,13 @@
 // all 4·10⁸ pairs of points by one 67-column SGEMM and computes about 10⁶
 // distances exactly; on data that defeats the bound (uniform noise) it
 // computes all distances, 2n²N multiply-adds in SGEMM (see EAAI). E2 and Es
-// cost two DSYRKs and one 784×784 symmetric eigenproblem per set. OpenBLAS picks its kernels by CPU detection
-// when the library loads; where it does not recognise the CPU it falls back
-// to a generic core (OPENBLAS_VERBOSE=2 prints "Core: Prescott") that is
-// several times slower. Setting OPENBLAS_CORETYPE (for example SkylakeX or
-// Haswell, whichever the CPU supports) in the environment of the process
-// avoids that; it cannot be changed from inside a running program.
+// cost two DSYRKs and one 784×784 symmetric eigenproblem per set.
+//
+// OpenBLAS picks its kernels by CPU detection when the library loads; where
+// it does not recognise the CPU it falls back to a generic core
+// (OPENBLAS_VERBOSE=2 prints "Core: Prescott") that is several times slower.
+// The chaosgen command and the notebooks switch to the fastest family this
+// CPU supports at start-up (README, "Speed"); a program of your own gets the
+// same by setting OPENBLAS_CORETYPE (for example SkylakeX or Haswell,
+// whichever the CPU supports) in its environment.
 package indices
