@@ -92,7 +92,7 @@ func (nb Notebook) RunDir(be backend.Backend, c runs.Case) string {
 // that says what nb holds and where the shared helpers live.
 func AboutSettings() string {
 	return "**Settings.** `nb` holds this notebook's settings (`nbui.Notebook`): `nb.Quick` is on when the environment variable " +
-		"`CHAOSGEN_QUICK=1` is set; in a cell, `nb.Retrain = true` ignores the pretrained models and `nb.Device = \"cuda\"` picks the GPU (on a CUDA machine, after `%goflags -tags=cuda` in a cell). " +
+		"`CHAOSGEN_QUICK=1` is set; in a cell, `nb.Retrain = true` ignores the pretrained models and `nb.Device = \"cuda\"` picks the GPU (on a CUDA machine, after a `%goflags -tags=cuda` line). " +
 		"The helpers every notebook shares (`nb.Trained`, `nbui.Must`, `nbui.IndexCells`, …) live in package `nbui`; " +
 		"the model code itself lives in `chaoslib`."
 }
