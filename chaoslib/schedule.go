@@ -11,13 +11,13 @@ import "math"
 //	  linear:    η = η_min + (η₀ − η_min)(1 − p)
 //	  cosine:    η = η_min + (η₀ − η_min)(1 + cos πp)/2
 //
-// So the decay starts right after the warm-up at η₀ and reaches η_min at
-// the last update, step = S − 1, when at least two updates follow the
-// warm-up (with one, S = W + 1, that update takes η₀); steps past it (as
-// when --steps grows on resume) stay at η_min. The schedule reads Steps, so a resume that changes
-// --steps stretches the rest of the decay. The constant schedule
-// without warm-up returns LR itself, so training is bit-identical to plain
-// SGD with η = LR.
+// So the decay starts right after the warm-up at η₀ and reaches η_min at the
+// last update, step = S − 1, when at least two updates follow the warm-up
+// (with one, S = W + 1, that update takes η₀); steps past it (as when
+// --steps grows on resume) stay at η_min. The schedule reads Steps, so a
+// resume that changes --steps stretches the rest of the decay. The constant
+// schedule without warm-up returns LR itself, so training is bit-identical
+// to plain SGD with η = LR.
 func (c Config) LearningRate(step int) float64 {
 	eta := c.LR
 	if step < c.Warmup {
