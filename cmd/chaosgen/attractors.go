@@ -26,7 +26,7 @@ type attractorsOut struct {
 }
 
 func runAttractors(args []string) error {
-	fs := newFlags("attractors", "--checkpoint FILE --n P [--t 400] [--distance 0.05] [--json] [--png centres.png]")
+	fs := newFlags("attractors", "--checkpoint FILE --n P [--t TIME] [--distance 0.05] [--json] [--png centres.png]")
 	cf := addCheckpointFlags(fs, ckHelp{n: "number of free runs P", nDefault: 1000, t: "end time (default 100·T)",
 		dataset: "data set of the 1-NN classifier (default: the checkpoint's)", seed: "seed of the initial conditions", json: "print JSON"})
 	dist := fs.Float64("distance", 0.05, "end states closer than this RMS distance (per pixel, s-space) are one attractor")

@@ -132,6 +132,8 @@ func TestIssue15(t *testing.T) {
 		{runSample, []string{"--checkpoint", ck, "--out", p("link.npy")}, "not a regular file (a symbolic link)"},
 		{runSample, []string{"--checkpoint", ck, "--out", p("s.npy"), "--png", p("link.npy")}, "symbolic link"},
 		{runPack, []string{"--checkpoint", ck, "--out", ck}, "is also the input"},
+		{runPack, []string{"--checkpoint", ck}, "--out OUT.npz is required"},
+		{runPack, []string{"--out", p("packed.npz")}, "--checkpoint IN is required"},
 		{runPack, []string{"--checkpoint", ck, "--out", filepath.Join(trainRun, "config.json")}, "a file of the run in"},
 		{runSample, []string{"--checkpoint", ck, "--out", filepath.Join(trainRun, "checkpoints", "step-0000001.npz")}, "a file of the run in"},
 		{runPack, []string{"--checkpoint", ck, "--out", runs.RecordPath(legacy)}, "a file of the run in " + legacy},

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -112,9 +113,22 @@ func newFlags(name, usageLine string) *flag.FlagSet {
 // parseFlags parses args into fs, reading an integer flag's value that has
 // leading zeros as decimal: --seed 010 is 10, where Go's flag package reads
 // 010 as octal 8 and refuses 08. Zero-padded numbers are what scripts make
-// with e.g. `seq -w`.
+// with e.g. `seq -w`. -h and --help print the usage; a bad flag returns the
+// parser's error with a pointer to them, without the flag list that the
+// flag package would print above it.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	return fs.Parse(decimalInts(fs, args))
+	out := fs.Output()
+	var printed bytes.Buffer
+	fs.SetOutput(&printed)
+	err := fs.Parse(decimalInts(fs, args))
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		_, _ = printed.WriteTo(out)
+	case err != nil:
+		return fmt.Errorf("%w (the flags: %s -h)", err, fs.Name())
+	}
+	return err
 }
 
 // decimalInts returns a copy of args in which every integer flag's value

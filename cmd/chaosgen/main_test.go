@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"flag"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -73,6 +77,41 @@ func TestDecimalInts(t *testing.T) {
 		}
 		if *n != tc.n || *seed != tc.seed || *out != tc.out || !slices.Equal(fs.Args(), tc.rest) {
 			t.Errorf("%q: n %d, seed %d, out %q, rest %q; want %d, %d, %q, %q", tc.args, *n, *seed, *out, fs.Args(), tc.n, tc.seed, tc.out, tc.rest)
+		}
+	}
+}
+
+// TestParseFlagsQuiet: a bad flag prints nothing (no flag list above the
+// error) and its error points to -h; -h prints the usage.
+func TestParseFlagsQuiet(t *testing.T) {
+	for _, tc := range []struct {
+		args      []string
+		wantUsage bool
+		wantErr   string
+	}{
+		{[]string{"--bogus"}, false, "-bogus (the flags: chaosgen x -h)"},
+		{[]string{"--n", "many"}, false, "(the flags: chaosgen x -h)"},
+		{[]string{"-h"}, true, ""},
+		{[]string{"--n", "3"}, false, ""},
+	} {
+		fs := newFlags("x", "[--n N]")
+		fs.Int("n", 0, "a number")
+		var out bytes.Buffer
+		fs.SetOutput(&out)
+		err := parseFlags(fs, tc.args)
+		if got := strings.Contains(out.String(), "usage: chaosgen x"); got != tc.wantUsage {
+			t.Errorf("%q: usage printed %v, want %v:\n%s", tc.args, got, tc.wantUsage, out.String())
+		}
+		if !tc.wantUsage && out.Len() > 0 {
+			t.Errorf("%q: printed %q, want nothing", tc.args, out.String())
+		}
+		switch {
+		case tc.wantUsage && !errors.Is(err, flag.ErrHelp):
+			t.Errorf("%q: error %v, want flag.ErrHelp", tc.args, err)
+		case tc.wantErr == "" && !tc.wantUsage && err != nil:
+			t.Errorf("%q: error %v", tc.args, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("%q: error %v, want one containing %q", tc.args, err, tc.wantErr)
 		}
 	}
 }

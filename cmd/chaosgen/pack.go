@@ -25,8 +25,11 @@ func runPack(args []string) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if *in == "" || *out == "" {
-		return errors.New("--checkpoint IN and --out OUT are required")
+	if *in == "" {
+		return errors.New("--checkpoint IN is required: the checkpoint to compact")
+	}
+	if *out == "" {
+		return errors.New("--out OUT.npz is required: the compact checkpoint to write")
 	}
 	if *half && !*sampling {
 		return errors.New("--float16 needs --sampling: a checkpoint to resume from keeps float32")

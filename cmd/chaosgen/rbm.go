@@ -25,7 +25,7 @@ func parseRBM(args []string) (rbmJob, error) {
 	j := rbmJob{cfg: rbm.Tuned("")}
 	c := &j.cfg
 	c.N = data.Pixels
-	fs := newFlags("rbm", fmt.Sprintf("--dataset mnist|fashion-mnist --out DIR [--hidden %d] [--k %d] [--lr] [--batch] [--chains] [--steps] [--seed] [--eval-n 1000]", rbm.TunedM, rbm.TunedK))
+	fs := newFlags("rbm", fmt.Sprintf("[--dataset mnist|fashion-mnist] --out DIR [--hidden %d] [--k %d] [--lr] [--batch] [--chains] [--steps] [--seed] [--eval-n 1000]", rbm.TunedM, rbm.TunedK))
 	addFieldFlags(fs, rbm.ConfigFields, c, func(f chaoslib.Field[rbm.Config]) string { return f.Help })
 	j.runFlags = addRunFlags(fs)
 	if err := j.parse(args); err != nil {

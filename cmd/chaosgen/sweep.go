@@ -28,7 +28,7 @@ func init() {
 }
 
 func runSweep(args []string) error {
-	fs := newFlags("sweep", `--model M --dataset D --out DIR --grid "lr=0.05,0.02;optimizer=sgd,adam" [--random K] [config flags as the base] [flags]`)
+	fs := newFlags("sweep", `[--model M] [--dataset D] --out DIR --grid "lr=0.05,0.02;optimizer=sgd,adam" [--random K] [config flags as the base] [flags]`)
 	cf := addConfigFlags(fs)
 	out := fs.String("out", "", "output folder: sweep.csv, sweep.json and one run-NNN/ per config (required unless --dry-run)")
 	grid := fs.String("grid", "", `axes, "FIELD=V1,V2;FIELD=…", FIELD one of `+strings.Join(runs.SweepFields, ", ")+`; values as the flag takes them (numbers, or a choice such as optimizer=sgd,adam); hidden is one size for every layer (required)`)

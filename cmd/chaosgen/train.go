@@ -32,7 +32,7 @@ type trainJob struct {
 // config.json and checks the flags against it.
 func parseTrain(args []string) (trainJob, error) {
 	var j trainJob
-	fs := newFlags("train", "--model unrestricted|restricted|deep --dataset mnist|fashion-mnist --out DIR [flags]")
+	fs := newFlags("train", "[--model unrestricted|restricted|deep] [--dataset mnist|fashion-mnist] --out DIR [flags]")
 	cf := addConfigFlags(fs)
 	j.runFlags = addRunFlags(fs)
 	j.device = deviceFlag(fs)
